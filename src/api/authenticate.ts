@@ -1,0 +1,30 @@
+import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
+import { ApiError } from '../domain/errors.ts';
+import type { RunStore, WorkspaceRuns } from '../store/run-store.ts';
+import { RateLimiter } from './rate-limit.ts';
+
+declare module 'fastify' {
+  interface FastifyRequest {
+    /** The runs of the key's workspace: the only door to runs a route has. */
+    runs: WorkspaceRuns;
+  }
+}
+
+/** The onRequest hook of every keyed route: cc-key to workspace, then the key's rate limit. */
+export function authenticator(store: RunStore, rateLimit: number | null): onRequestAsyncHookHandler {
+  const limiter = rateLimit === null ? null : new RateLimiter(rateLimit);
+  return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
+    const key = request.headers['cc-key'];
+    const found = typeof key === 'string' && key !== '' ? await store.authenticate(key) : null;
+    if (found === null) {
+      throw new ApiError('unauthorized', key === undefined ? 'the cc-key header is missing' : 'the cc-key is unknown or revoked');
+    }
+    request.runs = found.runs;
+    if (limiter === null) return;
+    const decision = limiter.take(found.keyId);
+    reply.headers(decision.headers);
+    if (!decision.allowed) {
+      throw new ApiError('rate_limited', `too many requests for this key; retry in ${decision.headers['retry-after']} s`);
+    }
+  };
+}

@@ -1,0 +1,69 @@
+import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import swagger from '@fastify/swagger';
+import swaggerUi from '@fastify/swagger-ui';
+import type { Config } from '../config.ts';
+import { ApiError } from '../domain/errors.ts';
+import { openStore } from '../store/open-store.ts';
+import type { RunStore } from '../store/run-store.ts';
+import { authenticator } from './authenticate.ts';
+import { errorHandler } from './error-handler.ts';
+import { validatorCompiler } from './validator.ts';
+import { createRunRoute } from './routes/create-run.ts';
+import { getRunRoute } from './routes/get-run.ts';
+import { healthRoutes } from './routes/health.ts';
+import { importRunsRoute } from './routes/import-runs.ts';
+import { listRunsRoute } from './routes/list-runs.ts';
+import { recordEventRoute } from './routes/record-event.ts';
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    store: RunStore;
+  }
+}
+
+/**
+ * The whole HTTP service for a config; tests build it in-process. The store
+ * is opened from config.db unless one is given, and is closed with the app.
+ */
+export async function buildApp(config: Config, store?: RunStore): Promise<FastifyInstance> {
+  const runStore = store ?? (await openStore(config));
+  const app = Fastify({
+    // Logs go to stderr so that stdout carries only what a script reads (the URL, a key).
+    logger: { level: config.logLevel, stream: process.stderr },
+    logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
+    bodyLimit: 1024 * 1024,
+    // Repeats, brackets and order matter to the query rules: validator.ts reads the raw pairs.
+    routerOptions: { querystringParser: (query) => new URLSearchParams(query) as unknown as Record<string, unknown> },
+    return503OnClosing: true,
+  });
+  app.decorate('store', runStore);
+  app.decorateRequest('runs', null as never);
+  app.setValidatorCompiler(validatorCompiler);
+  app.setErrorHandler(errorHandler);
+  app.setNotFoundHandler((request) => {
+    throw new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+  });
+  const authenticate = authenticator(runStore, config.rateLimit);
+  app.addHook('onRequest', async (request, reply) => {
+    if ((request.routeOptions.config as { keyed?: boolean }).keyed) await authenticate.call(app, request, reply);
+  });
+  app.addHook('onClose', async () => runStore.close());
+
+  await app.register(swagger, {
+    openapi: {
+      openapi: '3.1.0',
+      info: { title: 'runledger', version: '0.1.0', description: 'Workflow runs, CloudCruise-compatible run API' },
+      components: { securitySchemes: { ccKey: { type: 'apiKey', in: 'header', name: 'cc-key' } } },
+    },
+  });
+  await app.register(swaggerUi, { routePrefix: '/docs' });
+  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+
+  healthRoutes(app, runStore);
+  listRunsRoute(app);
+  getRunRoute(app);
+  createRunRoute(app);
+  recordEventRoute(app);
+  importRunsRoute(app);
+  return app;
+}

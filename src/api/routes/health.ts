@@ -1,0 +1,25 @@
+import { Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import { ApiError } from '../../domain/errors.ts';
+import { ErrorSchema, NoQuery } from '../../domain/schemas.ts';
+import type { RunStore } from '../../store/run-store.ts';
+
+const Status = Type.Object({ status: Type.String() });
+
+export function healthRoutes(app: FastifyInstance, store: RunStore): void {
+  app.get('/healthz', { schema: { summary: 'The process is up', querystring: NoQuery, response: { 200: Status } } }, async () => ({
+    status: 'ok',
+  }));
+  app.get(
+    '/readyz',
+    { schema: { summary: 'The database can be reached', querystring: NoQuery, response: { 200: Status, 503: ErrorSchema } } },
+    async () => {
+      try {
+        await store.ping();
+      } catch {
+        throw new ApiError('unavailable', 'the database cannot be reached', undefined, { 'retry-after': '1' });
+      }
+      return { status: 'ready' };
+    },
+  );
+}

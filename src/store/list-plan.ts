@@ -1,0 +1,50 @@
+import type { ListQuery } from '../domain/list-query.ts';
+
+/**
+ * How a GET /runs query is read, decided once for every store. A filter with
+ * one value is an equality on its index; with several values one of the
+ * multi-valued filters is "fanned out": each value becomes its own keyset
+ * scan in index order, and the scans are merged newest first, so the database
+ * reads about `limit` rows instead of sorting the whole window. Up to
+ * MAX_FAN_OUT values; past that (only possible for workflows and credentials)
+ * the filter is an IN list and the window is sorted.
+ */
+export type FilterColumn = 'workflow_id' | 'status' | 'credential_id';
+
+export interface Filter {
+  column: FilterColumn;
+  values: readonly string[];
+}
+
+export interface ListPlan {
+  /** Filters applied as `column = value` (one value) or `column IN list`. */
+  filters: Filter[];
+  /** The filter whose values each get a scan of their own, if any. */
+  fanOut?: Filter;
+  /** Identifies the SQL text: same shape, same prepared statement. */
+  shape: string;
+}
+
+export const MAX_FAN_OUT = 64;
+
+/** Preference for the fanned-out filter when counts tie: the most selective index first. */
+const SELECTIVITY: readonly FilterColumn[] = ['credential_id', 'workflow_id', 'status'];
+
+export function listPlan(query: ListQuery): ListPlan {
+  const all: Filter[] = [
+    { column: 'credential_id', values: query.credentialIds },
+    { column: 'workflow_id', values: query.workflowIds },
+    { column: 'status', values: query.statuses },
+  ].filter((f) => f.values.length > 0) as Filter[];
+  const hasEquality = all.some((f) => f.values.length === 1);
+  const candidates = all
+    .filter((f) => f.values.length > 1 && f.values.length <= MAX_FAN_OUT)
+    .sort((a, b) => a.values.length - b.values.length || SELECTIVITY.indexOf(a.column) - SELECTIVITY.indexOf(b.column));
+  const fanOut = hasEquality ? undefined : candidates[0];
+  const filters = all.filter((f) => f !== fanOut);
+  const shape = [
+    ...filters.map((f) => `${f.column}${f.values.length === 1 ? '=' : ' in'}`),
+    fanOut ? `${fanOut.column}*${fanOut.values.length}` : '',
+  ].join(',');
+  return { filters, fanOut, shape };
+}

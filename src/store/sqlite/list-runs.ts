@@ -1,0 +1,59 @@
+import type Database from 'better-sqlite3';
+import type { ListQuery } from '../../domain/list-query.ts';
+import { listPlan, type ListPlan } from '../list-plan.ts';
+import type { RunPage } from '../run-store.ts';
+
+/** Greater than any session_id: with it, a cursor at `end` excludes nothing at `end`. */
+const AFTER_ANY_ID = '~';
+
+function armSql(plan: ListPlan, arm: number | null): string {
+  const where = [
+    'workspace_id = @ws',
+    'created_at >= @start',
+    'created_at <= @end',
+    '(created_at, session_id) < (@cursorAt, @cursorId)',
+    ...plan.filters.map((f, i) =>
+      f.values.length === 1 ? `${f.column} = @f${i}` : `${f.column} IN (SELECT value FROM json_each(@f${i}))`,
+    ),
+  ];
+  if (arm !== null) where.push(`${plan.fanOut!.column} = @o${arm}`);
+  return `SELECT created_at, session_id, json FROM runs WHERE ${where.join(' AND ')}`;
+}
+
+/** The SQL of a plan: one ordered scan, or a merge of one ordered scan per fanned-out value. */
+export function listSql(plan: ListPlan): string {
+  const order = 'ORDER BY created_at DESC, session_id DESC LIMIT @limit';
+  if (plan.fanOut === undefined) return `${armSql(plan, null)} ${order}`;
+  return `${plan.fanOut.values.map((_, i) => armSql(plan, i)).join(' UNION ALL ')} ${order}`;
+}
+
+/** Prepares each query shape once. */
+export class RunLister {
+  private readonly statements = new Map<string, Database.Statement>();
+  constructor(private readonly db: Database.Database) {}
+
+  list(workspaceId: string, query: ListQuery): RunPage {
+    const plan = listPlan(query);
+    let statement = this.statements.get(plan.shape);
+    if (statement === undefined) {
+      statement = this.db.prepare(listSql(plan)).raw(true);
+      this.statements.set(plan.shape, statement);
+    }
+    const params: Record<string, unknown> = {
+      ws: workspaceId,
+      start: query.start,
+      end: query.end,
+      cursorAt: query.cursor?.createdAt ?? query.end,
+      cursorId: query.cursor ? (query.cursor.sessionId ?? '') : AFTER_ANY_ID,
+      limit: query.limit,
+    };
+    plan.filters.forEach((f, i) => (params[`f${i}`] = f.values.length === 1 ? f.values[0] : JSON.stringify(f.values)));
+    plan.fanOut?.values.forEach((v, i) => (params[`o${i}`] = v));
+    const rows = statement.all(params) as Array<[number, string, string]>;
+    if (rows.length === 0) return { body: '[]', count: 0 };
+    const [createdAt, sessionId] = rows[rows.length - 1];
+    let body = '[';
+    for (let i = 0; i < rows.length; i += 1) body += i === 0 ? rows[i][2] : `,${rows[i][2]}`;
+    return { body: `${body}]`, count: rows.length, last: { createdAt, sessionId } };
+  }
+}

@@ -1,0 +1,77 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Versioned schema, applied in order; PRAGMA user_version records how far a
+ * database has come. Append, never edit: a released step has run somewhere.
+ *
+ * runs is clustered on (workspace_id, created_at, session_id) so that the main
+ * list path is one backwards range read, and each access path of GET /runs has
+ * an index ending in (created_at, session_id): every page is an index range
+ * scan that stops after `limit` rows. `json` is the run's list object, made
+ * once per write.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE workspaces (
+    id TEXT PRIMARY KEY,
+    name TEXT NOT NULL UNIQUE,
+    last_run_at INTEGER NOT NULL DEFAULT 0
+  );
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+    hash BLOB NOT NULL,
+    created_at INTEGER NOT NULL,
+    revoked_at INTEGER
+  );
+  CREATE TABLE runs (
+    workspace_id TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    session_id TEXT NOT NULL,
+    workflow_id TEXT NOT NULL,
+    status TEXT NOT NULL,
+    credential_id TEXT,
+    execution_start INTEGER,
+    execution_end INTEGER,
+    dry_run INTEGER NOT NULL,
+    json TEXT NOT NULL,
+    PRIMARY KEY (workspace_id, created_at, session_id)
+  ) WITHOUT ROWID;
+  CREATE UNIQUE INDEX runs_by_session ON runs (session_id);
+  CREATE INDEX runs_by_workflow ON runs (workspace_id, workflow_id, created_at, session_id);
+  CREATE INDEX runs_by_credential ON runs (workspace_id, credential_id, created_at, session_id);
+  CREATE INDEX runs_by_status ON runs (workspace_id, status, created_at, session_id);
+  CREATE TABLE run_events (
+    session_id TEXT NOT NULL,
+    seq INTEGER NOT NULL,
+    event TEXT NOT NULL,
+    at INTEGER NOT NULL,
+    PRIMARY KEY (session_id, seq)
+  ) WITHOUT ROWID;
+  CREATE TABLE run_inputs (
+    session_id TEXT PRIMARY KEY,
+    body TEXT NOT NULL
+  ) WITHOUT ROWID;
+  CREATE TABLE idempotency_keys (
+    workspace_id TEXT NOT NULL,
+    key TEXT NOT NULL,
+    body_hash TEXT NOT NULL,
+    response TEXT NOT NULL,
+    created_at INTEGER NOT NULL,
+    PRIMARY KEY (workspace_id, key)
+  ) WITHOUT ROWID;
+  `,
+];
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  if (current > MIGRATIONS.length) {
+    throw new Error(`the database schema is version ${current}, newer than this runledger (${MIGRATIONS.length}); upgrade runledger`);
+  }
+  for (let version = current; version < MIGRATIONS.length; version += 1) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]);
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}
