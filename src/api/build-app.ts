@@ -3,6 +3,7 @@ import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config.ts';
 import { ApiError } from '../domain/errors.ts';
+import { NoQuery } from '../domain/schemas.ts';
 import { openStore } from '../store/open-store.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { authenticator } from './authenticate.ts';
@@ -57,7 +58,7 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
     },
   });
   await app.register(swaggerUi, { routePrefix: '/docs' });
-  app.get('/openapi.json', { schema: { hide: true } }, async () => app.swagger());
+  app.get('/openapi.json', { schema: { hide: true, querystring: NoQuery } }, async () => app.swagger());
 
   healthRoutes(app, runStore);
   listRunsRoute(app);
