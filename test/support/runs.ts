@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
 import type { Client } from './client.ts';
+import { ago, HOUR } from './times.ts';
 
 /** A run as the API writes it (contract section 1). */
 export interface RunObject {
@@ -16,15 +17,6 @@ export interface RunObject {
 
 /** One line of POST /runs/import. */
 export type ImportRun = Omit<RunObject, 'workspace_id'> & { workspace_id?: string; credential_id?: string | null };
-
-export const HOUR = 3_600_000;
-export const DAY = 24 * HOUR;
-
-/** A time `ms` milliseconds ago, written as the API writes it: six fraction digits and a Z. */
-export function ago(ms: number, extraMicros = 0): string {
-  const text = new Date(Date.now() - ms).toISOString();
-  return `${text.slice(0, -1)}${String(extraMicros).padStart(3, '0')}Z`;
-}
 
 /** One line of imported history: a successful run of an hour ago unless overridden. */
 export function importRun(overrides: Partial<ImportRun> = {}): ImportRun {
