@@ -33,6 +33,8 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
     logger: { level: config.logLevel, stream: process.stderr },
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     bodyLimit: 1024 * 1024,
+    // A list parameter takes 1000 values (1000 UUIDs are 37 KB); node's default of 16 KiB for the request line and headers would refuse it.
+    http: { maxHeaderSize: 1024 * 1024 },
     // Repeats, brackets and order matter to the query rules: validator.ts reads the raw pairs.
     routerOptions: { querystringParser: (query) => new URLSearchParams(query) as unknown as Record<string, unknown> },
     return503OnClosing: true,
