@@ -1,0 +1,54 @@
+import pg from 'pg';
+import { migrate } from './migrations.ts';
+
+const INT8_OID = 20;
+
+/**
+ * bigint columns hold microseconds (exact in a JS number until the year
+ * 2255), so they are read as numbers, not the strings pg gives by default.
+ */
+const types = {
+  getTypeParser: ((oid: number, format?: 'text' | 'binary') =>
+    oid === INT8_OID ? Number : pg.types.getTypeParser(oid, format as 'text')) as typeof pg.types.getTypeParser,
+};
+
+/**
+ * A pool of `poolSize` connections, with the schema migrated. A pool 'error'
+ * event (an idle connection dropped because the server went away) must not
+ * crash the process: the pool discards that connection, the next query finds
+ * the server down and is answered 503, and new connections are made once the
+ * server is back. connectionTimeoutMillis bounds how long a request waits
+ * for a server that does not answer at all.
+ */
+export async function openDatabase(url: string, poolSize: number): Promise<pg.Pool> {
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, types, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+  pool.on('error', () => {});
+  try {
+    await migrate(pool);
+  } catch (error) {
+    await pool.end();
+    throw error;
+  }
+  return pool;
+}
+
+/**
+ * Runs body in one transaction on one pooled connection. A connection whose
+ * rollback fails is broken (the server went away) and is destroyed rather
+ * than handed to the next request.
+ */
+export async function inTransaction<T>(pool: pg.Pool, body: (client: pg.PoolClient) => Promise<T>): Promise<T> {
+  const client = await pool.connect();
+  let broken: Error | undefined;
+  try {
+    await client.query('BEGIN');
+    const result = await body(client);
+    await client.query('COMMIT');
+    return result;
+  } catch (error) {
+    await client.query('ROLLBACK').catch((rollbackError: Error) => (broken = rollbackError));
+    throw error;
+  } finally {
+    client.release(broken);
+  }
+}

@@ -1,0 +1,87 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import { hashKey, keyId, keyMatches, makeKey } from '../../domain/api-key.ts';
+import { nowMicros, type Micros } from '../../domain/timestamp.ts';
+import type { Authenticated, CreatedKey, RunStore, WorkspaceRuns } from '../run-store.ts';
+import { inTransaction, openDatabase } from './open-database.ts';
+import { MonthlyPartitions } from './partitions.ts';
+import { SQL, type WorkspaceRef } from './statements.ts';
+import { PostgresWorkspaceRuns } from './workspace-runs.ts';
+
+export interface PostgresOptions {
+  url: string;
+  poolSize: number;
+}
+
+/** The server store: a pool of connections to one PostgreSQL database. */
+export class PostgresStore implements RunStore {
+  private constructor(
+    private readonly pool: pg.Pool,
+    private readonly partitions: MonthlyPartitions,
+  ) {}
+
+  /** Connects, migrates the schema and makes the coming months' partitions. */
+  static async open(options: PostgresOptions): Promise<PostgresStore> {
+    const pool = await openDatabase(options.url, options.poolSize);
+    const partitions = new MonthlyPartitions(pool);
+    try {
+      await partitions.ensureAhead(nowMicros());
+    } catch (error) {
+      await pool.end();
+      throw error;
+    }
+    return new PostgresStore(pool, partitions);
+  }
+
+  private runsOf(workspace: WorkspaceRef): WorkspaceRuns {
+    return new PostgresWorkspaceRuns(workspace, this.pool, this.partitions);
+  }
+
+  async authenticate(key: string): Promise<Authenticated | null> {
+    const id = keyId(key);
+    if (id === undefined) return null;
+    const row = (await this.pool.query<WorkspaceRef & { hash: Buffer }>({ ...SQL.keyById, values: [id] })).rows[0];
+    if (row === undefined || !keyMatches(key, row.hash)) return null;
+    return { runs: this.runsOf(row), keyId: id };
+  }
+
+  async workspace(name: string, create: boolean): Promise<WorkspaceRuns | null> {
+    if (create) await this.pool.query({ ...SQL.insertWorkspace, values: [randomUUID(), name] });
+    const row = (await this.pool.query<WorkspaceRef>({ ...SQL.workspaceByName, values: [name] })).rows[0];
+    return row === undefined ? null : this.runsOf(row);
+  }
+
+  async createKey(workspaceName: string): Promise<CreatedKey> {
+    const made = makeKey();
+    const workspace = await inTransaction(this.pool, async (client) => {
+      await client.query({ ...SQL.insertWorkspace, values: [randomUUID(), workspaceName] });
+      const found = (await client.query<WorkspaceRef>({ ...SQL.workspaceByName, values: [workspaceName] })).rows[0];
+      await client.query({ ...SQL.insertKey, values: [made.id, found.num, made.hash, nowMicros()] });
+      return found;
+    });
+    return { workspace_id: workspace.id, workspace: workspaceName, key: made.key };
+  }
+
+  async revokeKey(key: string): Promise<boolean> {
+    const id = keyId(key);
+    if (id === undefined) return false;
+    return (await this.pool.query({ ...SQL.revokeKey, values: [nowMicros(), id, hashKey(key)] })).rowCount === 1;
+  }
+
+  async hasKeys(): Promise<boolean> {
+    return (await this.pool.query(SQL.anyKey)).rowCount === 1;
+  }
+
+  async ping(): Promise<void> {
+    await this.pool.query(SQL.ping);
+  }
+
+  /** Drops the monthly partitions that end at or before cutoff (runledger prune); returns their names. */
+  prune(cutoff: Micros): Promise<string[]> {
+    return this.partitions.dropBefore(cutoff);
+  }
+
+  async close(): Promise<void> {
+    if (!this.pool.ended) await this.pool.end();
+  }
+}

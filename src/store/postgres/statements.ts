@@ -1,0 +1,63 @@
+/**
+ * Every fixed SQL statement of the PostgreSQL store. Each has a name, so pg
+ * prepares it once per connection and then only binds and executes it.
+ * `$1` is always the workspace's num where a statement is per workspace.
+ */
+const named = <T extends Record<string, string>>(texts: T): { [K in keyof T]: { name: string; text: string } } =>
+  Object.fromEntries(Object.entries(texts).map(([name, text]) => [name, { name: `rl_${name}`, text }])) as never;
+
+const RUN_COLUMNS = 'session_id, workflow_id, status, created_at, execution_start, execution_end, dry_run, credential_id';
+const RUN_OF_OWNER = `FROM run_owners o JOIN runs r ON r.workspace = o.workspace AND r.created_at = o.created_at AND r.session_id = o.session_id
+  WHERE o.session_id = $2 AND o.workspace = $1`;
+
+export const SQL = named({
+  runInWorkspace: `SELECT ${RUN_COLUMNS.replace(/(\w+)/g, 'r.$1')}, r.events ${RUN_OF_OWNER}`,
+  // The owner row is every per-run write's lock: event, import replace.
+  lockRun: `SELECT ${RUN_COLUMNS.replace(/(\w+)/g, 'r.$1')}, r.events ${RUN_OF_OWNER} FOR UPDATE`,
+  nextRunTime: 'SELECT next_run_time($1, $2) AS at',
+  insertRun: `WITH owner AS (INSERT INTO run_owners (workspace, session_id, created_at) VALUES ($1, $2, $3))
+    INSERT INTO runs (workspace, session_id, created_at, workflow_id, status, dry_run, credential_id, json, inputs)
+    VALUES ($1, $2, $3, $4, 'execution.queued', $5, $6, $7, $8)`,
+  updateRun: `UPDATE runs SET status = $4, execution_start = $5, execution_end = $6, json = $7, events = $8
+    WHERE workspace = $1 AND created_at = $3 AND session_id = $2`,
+  // Claims the key unless a live claim exists; expired claims are taken over.
+  claimIdempotency: `INSERT INTO idempotency_keys (workspace, key, body_hash, response, created_at) VALUES ($1, $2, $3, $4, $5)
+    ON CONFLICT (workspace, key) DO UPDATE SET body_hash = EXCLUDED.body_hash, response = EXCLUDED.response, created_at = EXCLUDED.created_at
+    WHERE idempotency_keys.created_at <= $6 RETURNING 1`,
+  idempotency: 'SELECT body_hash, response FROM idempotency_keys WHERE workspace = $1 AND key = $2',
+  lockOwners: 'SELECT session_id, workspace, created_at FROM run_owners WHERE session_id = ANY($1::uuid[]) ORDER BY session_id FOR UPDATE',
+  claimOwners: `INSERT INTO run_owners (workspace, session_id, created_at) SELECT $1, * FROM unnest($2::uuid[], $3::bigint[])
+    ON CONFLICT (session_id) DO UPDATE SET created_at = EXCLUDED.created_at WHERE run_owners.workspace = EXCLUDED.workspace
+    RETURNING session_id`,
+  deleteRun: 'DELETE FROM runs WHERE workspace = $1 AND created_at = $2 AND session_id = $3 RETURNING inputs',
+  upsertRuns: `INSERT INTO runs (workspace, session_id, created_at, workflow_id, status, execution_start, execution_end, dry_run, credential_id, json, inputs)
+    SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::boolean[], $9::text[], $10::text[], $11::text[])
+    ON CONFLICT (workspace, created_at, session_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id, status = EXCLUDED.status,
+      execution_start = EXCLUDED.execution_start, execution_end = EXCLUDED.execution_end, dry_run = EXCLUDED.dry_run,
+      credential_id = EXCLUDED.credential_id, json = EXCLUDED.json, events = NULL`,
+  workspaceByName: 'SELECT num, id FROM workspaces WHERE name = $1',
+  insertWorkspace: 'INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
+  keyById: 'SELECT w.num, w.id, k.hash FROM api_keys k JOIN workspaces w ON w.num = k.workspace WHERE k.id = $1 AND k.revoked_at IS NULL',
+  insertKey: 'INSERT INTO api_keys (id, workspace, hash, created_at) VALUES ($1, $2, $3, $4)',
+  revokeKey: 'UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND hash = $3 AND revoked_at IS NULL',
+  anyKey: 'SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1',
+  ping: 'SELECT 1',
+});
+
+/** A workspace as the PostgreSQL store knows it: its small integer and its UUID. */
+export interface WorkspaceRef {
+  num: number;
+  id: string;
+}
+
+export interface RunRow {
+  session_id: string;
+  workflow_id: string;
+  status: string;
+  created_at: number;
+  execution_start: number | null;
+  execution_end: number | null;
+  dry_run: boolean;
+  credential_id: string | null;
+  events: string | null;
+}
