@@ -3,6 +3,8 @@ import { ConfigError } from '../config.ts';
 import { importCommand } from './import.ts';
 import { keysCreateCommand } from './keys-create.ts';
 import { keysRevokeCommand } from './keys-revoke.ts';
+import { migrateCommand } from './migrate.ts';
+import { pruneCommand } from './prune.ts';
 import { seedCommand } from './seed.ts';
 import { serveCommand } from './serve.ts';
 
@@ -11,6 +13,8 @@ program.addCommand(serveCommand());
 program.addCommand(new Command('keys').description('make and revoke API keys').addCommand(keysCreateCommand()).addCommand(keysRevokeCommand()));
 program.addCommand(seedCommand());
 program.addCommand(importCommand());
+program.addCommand(migrateCommand());
+program.addCommand(pruneCommand());
 
 try {
   await program.parseAsync(process.argv);
