@@ -3,6 +3,7 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { eachStore } from '../support/api.ts';
 import { assertError, okBody } from '../support/assertions.ts';
+import { allByToken } from '../support/pages.ts';
 import { importAll, importRun, ndjson, postImport, type RunObject } from '../support/runs.ts';
 import { ago, HOUR, SECOND } from '../support/times.ts';
 
@@ -111,13 +112,6 @@ eachStore('POST /runs/import (contract section 8)', (api) => {
     const body = okBody(reply);
     assert.deepEqual([body.inserted, body.updated, body.rejected], [total, 0, []]);
     for (const sessionId of sessionIds) okBody(await client.get(`/run/${sessionId}`));
-    let count = 0;
-    let cursor: string | null = null;
-    do {
-      const page: Awaited<ReturnType<typeof client.runs>> = await client.runs({ limit: '10000', ...(cursor ? { cursor } : {}) });
-      count += okBody(page).length;
-      cursor = page.headers.get('x-next-cursor');
-    } while (cursor !== null);
-    assert.equal(count, total);
+    assert.equal((await allByToken(client, { limit: '10000' })).length, total);
   });
 });

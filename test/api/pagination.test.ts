@@ -3,11 +3,9 @@ import { randomUUID } from 'node:crypto';
 import { test } from 'node:test';
 import { eachStore } from '../support/api.ts';
 import { assertError, okBody } from '../support/assertions.ts';
-import type { Client, Reply } from '../support/client.ts';
+import { byCreatedAt, byToken, sessionIds, walk } from '../support/pages.ts';
 import { assertEachOnce, importAll, importRun, newestFirst, type ImportRun, type RunObject } from '../support/runs.ts';
 import { ago, HOUR, SECOND } from '../support/times.ts';
-
-const MAX_PAGES = 500;
 
 /** Runs imported with second precision, `perSecond` in each of `seconds` seconds: many share a created_at. */
 function secondPrecisionRuns(seconds: number, perSecond: number, extra: Partial<ImportRun> = {}): ImportRun[] {
@@ -18,36 +16,6 @@ function secondPrecisionRuns(seconds: number, perSecond: number, extra: Partial<
 }
 
 const LINK = /^<(\/runs\?[^>]*)>; rel="next"$/;
-
-/** Walks pages from a first reply, asking `next` for each following one until it returns undefined. */
-async function walk(first: Reply, next: (reply: Reply, rows: RunObject[]) => Promise<Reply> | undefined): Promise<RunObject[][]> {
-  const pages: RunObject[][] = [];
-  let reply: Reply | undefined = first;
-  while (reply !== undefined) {
-    const rows = okBody(reply) as RunObject[];
-    pages.push(rows);
-    assert.ok(pages.length <= MAX_PAGES, 'the walk does not end');
-    const pending = next(reply, rows);
-    reply = pending === undefined ? undefined : await pending;
-  }
-  return pages;
-}
-
-/** The X-Next-Cursor protocol: pass the token on until the header is gone. */
-function byToken(client: Client, query: Record<string, string>) {
-  return (reply: Reply) => {
-    const token = reply.headers.get('x-next-cursor');
-    return token === null ? undefined : client.runs({ ...query, cursor: token });
-  };
-}
-
-/** The documented protocol of CloudCruise's clients: pass the last row's created_at until a page is short. */
-function byCreatedAt(client: Client, query: Record<string, string>, limit: number) {
-  return (_reply: Reply, rows: RunObject[]) =>
-    rows.length < limit ? undefined : client.runs({ ...query, limit: String(limit), cursor: rows[rows.length - 1].created_at });
-}
-
-const sessionIds = (pages: RunObject[][]) => pages.flat().map((r) => r.session_id);
 
 eachStore('pagination (contract section 4)', (api) => {
   test('X-Next-Cursor walks runs that share created_at values, each exactly once, in list order', async () => {
