@@ -1,0 +1,25 @@
+import { fileURLToPath } from 'node:url';
+import { SERVER_CORE, startChild, nodeArgs, type Child } from './child.ts';
+
+const RUNLEDGER = fileURLToPath(new URL('../bin/runledger', import.meta.url));
+const THIN_SERVER = fileURLToPath(new URL('./thin-server.ts', import.meta.url));
+const LISTENING = /listening on (http:\/\/\S+)/;
+
+export interface Server extends Child {
+  url: string;
+  /** The API key runledger printed on a database with no key, if it did. */
+  key?: string;
+}
+
+/** The real runledger server as a user runs it, rate limiting off so that the bench measures the server, not the limiter. */
+export async function startRunledger(db: string, extra: readonly string[] = []): Promise<Server> {
+  const args = ['serve', '--db', db, '--port', '0', '--rate-limit', 'off', '--log-level', 'warn', ...extra];
+  const child = await startChild(['taskset', ['-c', SERVER_CORE, process.execPath, RUNLEDGER, ...args]], LISTENING);
+  return { ...child, url: child.ready, key: /shown once\): (\S+)/.exec(child.output)?.[1] };
+}
+
+export async function startThin(target: { sqlite: string } | { postgres: string }): Promise<Server> {
+  const flag = 'sqlite' in target ? ['--sqlite', target.sqlite] : ['--postgres', target.postgres];
+  const child = await startChild(nodeArgs(SERVER_CORE, THIN_SERVER, [...flag, '--port', '0']), LISTENING);
+  return { ...child, url: child.ready };
+}

@@ -1,0 +1,94 @@
+import type { HolResult } from './hol.ts';
+import type { ImportResult } from './import.ts';
+import type { MemoryResult } from './memory.ts';
+import type { ReadResult } from './reads.ts';
+import { num, ratio, type Report } from './report.ts';
+import type { InProcessWrites, WriteResult } from './writes.ts';
+
+const ms = (value: number) => num(value);
+const checked = (ok: boolean) => (ok ? 'ok' : '**MISMATCH**');
+
+export function readTables(report: Report, results: ReadResult[], connections: number): void {
+  report.heading(`Reads: runledger vs the thin server (issue 5), ${connections} connections`);
+  report.table(
+    ['query', 'rows', 'bytes runledger', 'bytes thin', 'req/s runledger', 'req/s thin', 'runledger/thin', 'p50 ms runledger', 'p50 ms thin', 'p99 ms runledger', 'p99 ms thin', 'rows equal'],
+    results.map((r) => [
+      `${r.query.id} ${r.query.label}`,
+      String(r.runledger.rows),
+      num(r.runledger.bytes),
+      num(r.thin.bytes),
+      num(r.runledger.rps),
+      num(r.thin.rps),
+      ratio(r.runledger.rps, r.thin.rps),
+      ms(r.runledger.p50),
+      ms(r.thin.p50),
+      ms(r.runledger.p99),
+      ms(r.thin.p99),
+      checked(r.runledger.rows === r.thin.rows && r.thin.rows === r.raw.rows),
+    ]),
+  );
+  report.heading('Reads: runledger over HTTP vs the raw statement in-process (issue 2)');
+  report.table(
+    ['query', 'req/s runledger (HTTP, 16 conn.)', 'ops/s raw prepared statement + JSON.stringify', 'runledger/raw'],
+    results.map((r) => [`${r.query.id}`, num(r.runledger.rps), num(r.raw.opsPerSecond), ratio(r.runledger.rps, r.raw.opsPerSecond)]),
+  );
+  const failures = results.filter((r) => r.runledger.failures + r.thin.failures > 0 || r.runledger.status !== 200 || r.thin.status !== 200);
+  for (const r of failures) report.line(`\n**${r.query.id}: non-2xx answers or errors** (runledger ${r.runledger.failures}, status ${r.runledger.status}; thin ${r.thin.failures}, status ${r.thin.status})`);
+  const by = new Map(results.map((r) => [r.query.id, r]));
+  const [q2, q4, q5, q5p1] = ['Q2', 'Q4', 'Q5', 'Q5p1'].map((id) => by.get(id));
+  const perRow = (r: ReadResult) => 1 / r.runledger.rps / Math.max(1, r.runledger.rows);
+  report.line('');
+  if (q2 && q4) report.line(`- Target 2, list filters: Q4 costs ${ratio(perRow(q4), perRow(q2))} of Q2's time per row (runledger; target ≤ 1.5×).`);
+  if (q5 && q5p1) report.line(`- Target 3, depth: Q5 (day 300) takes ${ratio(q5.runledger.p50, q5p1.runledger.p50)} of page 1's p50 and serves ${ratio(q5.runledger.rps, q5p1.runledger.rps)} its req/s (target within 1.2×).`);
+}
+
+export function holTable(report: Report, results: HolResult[]): void {
+  report.heading('Head-of-line blocking (issue 5 target 4): Q3 alone vs beside Q6');
+  report.table(
+    ['server', 'Q3 p99 ms alone', 'Q3 p99 ms beside Q6', 'beside/alone', 'Q3 req/s alone', 'Q3 req/s beside', 'Q6 req/s meanwhile'],
+    results.map((r) => [r.server, ms(r.alone.p99), ms(r.beside.p99), ratio(r.beside.p99, r.alone.p99), num(r.alone.rps), num(r.beside.rps), num(r.big.rps)]),
+  );
+}
+
+export function memoryTable(report: Report, results: MemoryResult[]): void {
+  report.heading('Memory (issue 5 target 5): 64 connections asking for 10,000-row pages (Q6)');
+  report.table(
+    ['server', 'RSS idle MB', 'peak RSS MB', 'req/s', 'failures'],
+    results.map((r) => [r.server, num(r.idleMb), num(r.peakMb), num(r.load.rps), String(r.load.failures)]),
+  );
+  const [a, b] = results;
+  if (a && b) report.line(`\nPeak RSS runledger/thin: ${ratio(a.peakMb, b.peakMb)} (target: runledger under 300 MB).`);
+}
+
+export function writeTables(report: Report, results: WriteResult[], inProcess: InProcessWrites | undefined): void {
+  report.heading('Writes (issue 3): POST /run, durable commits');
+  report.table(
+    ['connections', 'req/s group commit', 'req/s one commit per request', 'group/one-by-one', 'p99 ms group', 'p99 ms one-by-one', 'group/floor', 'group/ceiling', 'failures'],
+    results.map((r) => [
+      String(r.connections),
+      num(r.groupCommit.rps),
+      num(r.oneByOne.rps),
+      ratio(r.groupCommit.rps, r.oneByOne.rps),
+      ms(r.groupCommit.p99),
+      ms(r.oneByOne.p99),
+      inProcess ? ratio(r.groupCommit.rps, inProcess.floor) : '–',
+      inProcess ? ratio(r.groupCommit.rps, inProcess.ceiling) : '–',
+      String(r.groupCommit.failures + r.oneByOne.failures),
+    ]),
+  );
+  if (inProcess) {
+    report.line(`\nIn-process on a table of runs with four indexes: floor (one durable transaction per row) ${num(inProcess.floor)} rows/s; ceiling (all rows in one transaction) ${num(inProcess.ceiling)} rows/s.`);
+  }
+}
+
+export function importTable(report: Report, r: ImportResult): void {
+  report.heading(`Bulk load (issue 5 target 6): ${num(r.runs)} runs`);
+  report.table(
+    ['command', 'runs/s (own timing)', 'runs/s (wall, with start-up)', 'vs thin batched INSERTs'],
+    [
+      ['runledger import FILE', num(r.importRate.own), num(r.importRate.wall), ratio(r.importRate.own, r.thinRate)],
+      ['runledger seed', num(r.seedRate.own), num(r.seedRate.wall), ratio(r.seedRate.own, r.thinRate)],
+      ['thin table, INSERTs of 500 rows (in-process)', num(r.thinRate), '–', '1×'],
+    ],
+  );
+}
