@@ -74,7 +74,7 @@ async function rawOpsPerSecond(t: ReadTargets, queries: BenchQuery[], seconds: n
  * hits both sides alike.
  */
 export async function measureReads(t: ReadTargets, queries: BenchQuery[], options: BenchOptions, log: (line: string) => void): Promise<ReadResult[]> {
-  const raw = await rawOpsPerSecond(t, queries, Math.min(options.seconds, 2));
+  const raw = await rawOpsPerSecond(t, queries, Math.min(options.seconds / 2, 2));
   const results: ReadResult[] = [];
   for (const q of queries) {
     const [ours, theirs] = [requestFor(q, 'runledger', t), requestFor(q, 'thin', t)];
