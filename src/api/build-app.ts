@@ -38,6 +38,8 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
     // Repeats, brackets and order matter to the query rules: validator.ts reads the raw pairs.
     routerOptions: { querystringParser: (query) => new URLSearchParams(query) as unknown as Record<string, unknown> },
     return503OnClosing: true,
+    // A path with broken percent-encoding never reaches a route; it still gets the contract's error shape.
+    frameworkErrors: errorHandler,
   });
   app.decorate('store', runStore);
   app.decorateRequest('runs', null as never);

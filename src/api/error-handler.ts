@@ -15,6 +15,7 @@ export function toApiError(error: FastifyError | Error): ApiError {
   if (isUnavailableError(error)) {
     return new ApiError('unavailable', 'the database cannot be reached; try again shortly', undefined, { 'retry-after': '1' });
   }
+  if ((error as FastifyError).code === 'FST_ERR_BAD_URL') return new ApiError('invalid_parameter', 'the URL path is not valid percent-encoding');
   const status = (error as FastifyError).statusCode;
   const code = status === undefined ? undefined : BY_STATUS[status];
   if (code === 'payload_too_large') return new ApiError(code, 'the body is over the limit of 1 MiB (1,048,576 bytes)');
