@@ -47,6 +47,13 @@ eachStore('errors of contract section 3', (api) => {
     }
   });
 
+  test('a path with broken percent-encoding gets a 400 JSON error, not the framework\'s own shape', async () => {
+    const { client } = await api().workspace();
+    for (const path of ['/run/%', '/run/%E0%A4%A', '/run/%zz/events', '/%']) {
+      assertError(await client.get(path), 400, 'invalid_parameter');
+    }
+  });
+
   test('413 payload_too_large for a JSON body over 1 MiB, and nothing is written', async () => {
     const { client } = await api().workspace();
     const run = await createRun(client);

@@ -43,7 +43,7 @@ eachStore('GET /runs results (contract section 4)', (api) => {
       execution_end: run.execution_end,
       dry_run: true,
     });
-    for (const field of ['created_at', 'execution_start', 'execution_end']) assert.match(row[field], TIMESTAMP);
+    for (const field of ['created_at', 'execution_start', 'execution_end'] as const) assert.match(String(row[field]), TIMESTAMP);
   });
 
   test('a queued run has null execution times and dry_run false', async () => {

@@ -10,7 +10,7 @@ export interface Reply {
 export interface RequestOptions {
   body?: unknown;
   /** Sent as is instead of JSON.stringify(body). */
-  raw?: string | Uint8Array | ReadableStream<Uint8Array>;
+  raw?: string | ReadableStream<Uint8Array>;
   headers?: Record<string, string>;
 }
 
