@@ -20,12 +20,13 @@ function random(seed: number): () => number {
   return next;
 }
 
+const hex8 = (rand: () => number): string => Math.floor(rand() * 0x1_0000_0000).toString(16).padStart(8, '0');
+
+/** A version-4-shaped UUID from the seeded generator. */
 function uuid(rand: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(rand() * 16).toString(16));
-  hex[12] = '4';
-  hex[16] = ((parseInt(hex[16], 16) & 3) | 8).toString(16);
-  const s = hex.join('');
-  return `${s.slice(0, 8)}-${s.slice(8, 12)}-${s.slice(12, 16)}-${s.slice(16, 20)}-${s.slice(20)}`;
+  const [a, b, c, d] = [hex8(rand), hex8(rand), hex8(rand), hex8(rand)];
+  const variant = ((parseInt(c[0], 16) & 3) | 8).toString(16);
+  return `${a}-${b.slice(0, 4)}-4${b.slice(5, 8)}-${variant}${c.slice(1, 4)}-${c.slice(4)}${d}`;
 }
 
 /** Settled outcomes of older runs, by weight; runs of the last hour may still be in flight. */

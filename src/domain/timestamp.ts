@@ -6,6 +6,13 @@ export type Micros = number;
 
 const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9}))?(?:([Zz])|([+-])(\d{2}):(\d{2}))$/;
 
+/**
+ * Microseconds stay exact in a double only up to 2^53 (the year 2255), so
+ * accepted dates are bounded to a range that holds every plausible run.
+ */
+export const MIN_YEAR = 1900;
+export const MAX_YEAR = 2200;
+
 const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
 
 /** Parses an RFC 3339 date-time (zone required, up to nine fraction digits, truncated to µs); undefined when it is not one. */
@@ -13,6 +20,7 @@ export function parseTimestamp(text: string): Micros | undefined {
   const m = RFC3339.exec(text);
   if (m === null) return undefined;
   const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  if (year < MIN_YEAR || year >= MAX_YEAR) return undefined;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   let offsetMinutes = 0;
@@ -28,11 +36,30 @@ export function parseTimestamp(text: string): Micros | undefined {
   return (date.getTime() - offsetMinutes * 60_000) * 1000 + fraction;
 }
 
-/** Formats as RFC 3339 UTC with exactly six fraction digits and a Z. */
+const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);
+
+/**
+ * Formats as RFC 3339 UTC with exactly six fraction digits and a Z. Done by
+ * arithmetic (days to civil date, Hinnant's algorithm) instead of through
+ * Date#toISOString: every run rendered pays for three of these.
+ */
 export function formatTimestamp(micros: Micros): string {
-  const ms = Math.floor(micros / 1000);
-  const rest = micros - ms * 1000;
-  return `${new Date(ms).toISOString().slice(0, 23)}${String(rest).padStart(3, '0')}Z`;
+  const seconds = Math.floor(micros / 1_000_000);
+  const fraction = micros - seconds * 1_000_000;
+  const days = Math.floor(seconds / 86_400);
+  const inDay = seconds - days * 86_400;
+  const z = days + 719_468;
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097;
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const month = mp < 10 ? mp + 3 : mp - 9;
+  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
+  const hour = Math.floor(inDay / 3600);
+  const minute = Math.floor((inDay % 3600) / 60);
+  return `${String(year).padStart(4, '0')}-${pad2(month)}-${pad2(day)}T${pad2(hour)}:${pad2(minute)}:${pad2(inDay % 60)}.${String(fraction).padStart(6, '0')}Z`;
 }
 
 export const nowMicros = (): Micros => Date.now() * 1000;

@@ -8,7 +8,7 @@ const AFTER_ANY_ID = '~';
 
 function armSql(plan: ListPlan, arm: number | null): string {
   const where = [
-    'workspace_id = @ws',
+    'workspace = @ws',
     'created_at >= @start',
     'created_at <= @end',
     '(created_at, session_id) < (@cursorAt, @cursorId)',
@@ -32,7 +32,7 @@ export class RunLister {
   private readonly statements = new Map<string, Database.Statement>();
   constructor(private readonly db: Database.Database) {}
 
-  list(workspaceId: string, query: ListQuery): RunPage {
+  list(workspace: number, query: ListQuery): RunPage {
     const plan = listPlan(query);
     let statement = this.statements.get(plan.shape);
     if (statement === undefined) {
@@ -40,7 +40,7 @@ export class RunLister {
       this.statements.set(plan.shape, statement);
     }
     const params: Record<string, unknown> = {
-      ws: workspaceId,
+      ws: workspace,
       start: query.start,
       end: query.end,
       cursorAt: query.cursor?.createdAt ?? query.end,

@@ -4,28 +4,34 @@ import type Database from 'better-sqlite3';
  * Versioned schema, applied in order; PRAGMA user_version records how far a
  * database has come. Append, never edit: a released step has run somewhere.
  *
- * runs is clustered on (workspace_id, created_at, session_id) so that the main
+ * Workspaces are referred to by a small integer (`num`) inside the database:
+ * it is repeated in the key of every run, event and index entry, where a
+ * 36-character UUID would triple their size. The UUID is in each run's `json`.
+ *
+ * runs is clustered on (workspace, created_at, session_id) so that the main
  * list path is one backwards range read, and each access path of GET /runs has
  * an index ending in (created_at, session_id): every page is an index range
  * scan that stops after `limit` rows. `json` is the run's list object, made
- * once per write.
+ * once per write. Events are clustered by their run's position too, so that
+ * runs written in time order append to both tables instead of scattering.
  */
 const MIGRATIONS: readonly string[] = [
   `
   CREATE TABLE workspaces (
-    id TEXT PRIMARY KEY,
+    num INTEGER PRIMARY KEY,
+    id TEXT NOT NULL UNIQUE,
     name TEXT NOT NULL UNIQUE,
     last_run_at INTEGER NOT NULL DEFAULT 0
   );
   CREATE TABLE api_keys (
     id TEXT PRIMARY KEY,
-    workspace_id TEXT NOT NULL REFERENCES workspaces(id),
+    workspace INTEGER NOT NULL REFERENCES workspaces(num),
     hash BLOB NOT NULL,
     created_at INTEGER NOT NULL,
     revoked_at INTEGER
   );
   CREATE TABLE runs (
-    workspace_id TEXT NOT NULL,
+    workspace INTEGER NOT NULL,
     created_at INTEGER NOT NULL,
     session_id TEXT NOT NULL,
     workflow_id TEXT NOT NULL,
@@ -35,30 +41,32 @@ const MIGRATIONS: readonly string[] = [
     execution_end INTEGER,
     dry_run INTEGER NOT NULL,
     json TEXT NOT NULL,
-    PRIMARY KEY (workspace_id, created_at, session_id)
+    PRIMARY KEY (workspace, created_at, session_id)
   ) WITHOUT ROWID;
   CREATE UNIQUE INDEX runs_by_session ON runs (session_id);
-  CREATE INDEX runs_by_workflow ON runs (workspace_id, workflow_id, created_at, session_id);
-  CREATE INDEX runs_by_credential ON runs (workspace_id, credential_id, created_at, session_id);
-  CREATE INDEX runs_by_status ON runs (workspace_id, status, created_at, session_id);
+  CREATE INDEX runs_by_workflow ON runs (workspace, workflow_id, created_at, session_id);
+  CREATE INDEX runs_by_credential ON runs (workspace, credential_id, created_at, session_id);
+  CREATE INDEX runs_by_status ON runs (workspace, status, created_at, session_id);
   CREATE TABLE run_events (
+    workspace INTEGER NOT NULL,
+    created_at INTEGER NOT NULL,
     session_id TEXT NOT NULL,
     seq INTEGER NOT NULL,
     event TEXT NOT NULL,
     at INTEGER NOT NULL,
-    PRIMARY KEY (session_id, seq)
+    PRIMARY KEY (workspace, created_at, session_id, seq)
   ) WITHOUT ROWID;
   CREATE TABLE run_inputs (
     session_id TEXT PRIMARY KEY,
     body TEXT NOT NULL
   ) WITHOUT ROWID;
   CREATE TABLE idempotency_keys (
-    workspace_id TEXT NOT NULL,
+    workspace INTEGER NOT NULL,
     key TEXT NOT NULL,
     body_hash TEXT NOT NULL,
     response TEXT NOT NULL,
     created_at INTEGER NOT NULL,
-    PRIMARY KEY (workspace_id, key)
+    PRIMARY KEY (workspace, key)
   ) WITHOUT ROWID;
   `,
 ];

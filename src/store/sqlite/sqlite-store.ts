@@ -5,7 +5,7 @@ import { nowMicros } from '../../domain/timestamp.ts';
 import type { Authenticated, CreatedKey, RunStore, WorkspaceRuns } from '../run-store.ts';
 import { RunLister } from './list-runs.ts';
 import { openDatabase } from './open-database.ts';
-import { prepareStatements, type Statements } from './statements.ts';
+import { prepareStatements, type Statements, type WorkspaceRef } from './statements.ts';
 import { WriteBatcher } from './write-batcher.ts';
 import { SqliteWorkspaceRuns } from './workspace-runs.ts';
 
@@ -28,33 +28,33 @@ export class SqliteStore implements RunStore {
     this.writes = new WriteBatcher(this.db, options.groupCommit);
   }
 
-  private runsOf(workspaceId: string): WorkspaceRuns {
-    return new SqliteWorkspaceRuns(workspaceId, this.db, this.sql, this.lister, this.writes);
+  private runsOf(workspace: WorkspaceRef): WorkspaceRuns {
+    return new SqliteWorkspaceRuns(workspace, this.db, this.sql, this.lister, this.writes);
   }
 
   async authenticate(key: string): Promise<Authenticated | null> {
     const id = keyId(key);
     if (id === undefined) return null;
-    const row = this.sql.keyById.get(id) as { workspace_id: string; hash: Buffer } | undefined;
+    const row = this.sql.keyById.get(id) as (WorkspaceRef & { hash: Buffer }) | undefined;
     if (row === undefined || !keyMatches(key, row.hash)) return null;
-    return { runs: this.runsOf(row.workspace_id), keyId: id };
+    return { runs: this.runsOf(row), keyId: id };
   }
 
   async workspace(name: string, create: boolean): Promise<WorkspaceRuns | null> {
     if (create) this.sql.insertWorkspace.run(randomUUID(), name);
-    const id = this.sql.workspaceByName.get(name) as string | undefined;
-    return id === undefined ? null : this.runsOf(id);
+    const workspace = this.sql.workspaceByName.get(name) as WorkspaceRef | undefined;
+    return workspace === undefined ? null : this.runsOf(workspace);
   }
 
   async createKey(workspaceName: string): Promise<CreatedKey> {
     const made = makeKey();
-    const workspaceId = this.db.transaction(() => {
+    const workspace = this.db.transaction(() => {
       this.sql.insertWorkspace.run(randomUUID(), workspaceName);
-      const id = this.sql.workspaceByName.get(workspaceName) as string;
-      this.sql.insertKey.run(made.id, id, made.hash, nowMicros());
-      return id;
+      const found = this.sql.workspaceByName.get(workspaceName) as WorkspaceRef;
+      this.sql.insertKey.run(made.id, found.num, made.hash, nowMicros());
+      return found;
     }).immediate();
-    return { workspace_id: workspaceId, workspace: workspaceName, key: made.key };
+    return { workspace_id: workspace.id, workspace: workspaceName, key: made.key };
   }
 
   async revokeKey(key: string): Promise<boolean> {
