@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { ListQuery } from '../../domain/list-query.ts';
-import { listPlan, type ListPlan } from '../list-plan.ts';
+import { listPlan, MAX_FAN_OUT, type Filter } from '../list-plan.ts';
 import type { RunPage } from '../run-store.ts';
 
 /** Sorts before every session_id: (t, NIL) excludes every run at t and nothing after it. */
@@ -9,48 +9,77 @@ const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 const ORDER = 'ORDER BY created_at DESC, session_id DESC LIMIT $6';
 
 /**
- * One keyset scan: $1 workspace, $2..$3 the window, ($4, $5) the position
- * the page continues before, $6 the limit, then the filters' values, then
- * the fanned-out values. Each arm is ordered and limited on its own so that
- * PostgreSQL reads it as a backwards index range scan (an Append over the
- * window's monthly partitions, newest first) that stops after `limit` rows.
+ * How the store reads one query: equalities every scan shares, and the
+ * scans ("arms"), each an equality per multi-valued filter. list-plan fans
+ * out one multi-valued filter and leaves the others as IN lists; PostgreSQL
+ * 15 reads `column = ANY(list)` on an index in index order per value, not
+ * in created_at order, and so sorts the window. Here every multi-valued
+ * filter is fanned out (one arm per combination of values) while the
+ * combinations stay within MAX_FAN_OUT; past that, list-plan's choice holds.
  */
-function armSql(plan: ListPlan, arm: number | null): string {
+interface Read {
+  shared: Filter[];
+  fannedOut: Filter[];
+  name: string;
+}
+
+function readOf(query: ListQuery): Read {
+  const plan = listPlan(query);
+  const all = plan.fanOut === undefined ? plan.filters : [...plan.filters, plan.fanOut];
+  const multi = all.filter((f) => f.values.length > 1);
+  const combinations = multi.reduce((n, f) => n * f.values.length, 1);
+  const [shared, fannedOut] =
+    combinations <= MAX_FAN_OUT ? [all.filter((f) => f.values.length === 1), multi] : [plan.filters, plan.fanOut ? [plan.fanOut] : []];
+  const name = [
+    ...shared.map((f) => `${f.column}${f.values.length === 1 ? '=' : ' in'}`),
+    ...fannedOut.map((f) => `${f.column}*${f.values.length}`),
+  ].join(',');
+  return { shared, fannedOut, name: `rl_list_${name}` };
+}
+
+const cast = (f: Filter): string => (f.column === 'workflow_id' ? 'uuid' : 'text');
+
+/** Every combination of one value index per fanned-out filter. */
+function combinations(filters: Filter[]): number[][] {
+  return filters.reduce<number[][]>((acc, f) => acc.flatMap((c) => f.values.map((_, i) => [...c, i])), [[]]);
+}
+
+/**
+ * $1 workspace, $2..$3 the window, ($4, $5) the position the page continues
+ * before, $6 the limit, then the shared filters' values, then each
+ * fanned-out filter's values. Each arm is ordered and limited on its own so
+ * that PostgreSQL reads it as a backwards index range scan (an Append over
+ * the window's monthly partitions, newest first) that stops after `limit`
+ * rows, and merges the arms with a Merge Append.
+ */
+export function listSql(read: Read): string {
   const where = [
     'workspace = $1',
     'created_at >= $2',
     'created_at <= $3',
     '(created_at, session_id) < ($4, $5::uuid)',
-    ...plan.filters.map((f, i) => {
-      const param = `$${7 + i}`;
-      const type = f.column === 'workflow_id' ? 'uuid' : 'text';
-      return f.values.length === 1 ? `${f.column} = ${param}::${type}` : `${f.column} = ANY(${param}::${type}[])`;
-    }),
-  ];
-  if (arm !== null) where.push(`${plan.fanOut!.column} = $${7 + plan.filters.length + arm}`);
-  return `SELECT created_at, session_id, json FROM runs WHERE ${where.join(' AND ')} ${ORDER}`;
-}
-
-/**
- * The SQL of a plan: one ordered scan, or one ordered scan per fanned-out
- * value merged newest first (PostgreSQL reads them through a Merge Append,
- * each arm stopping after `limit` rows).
- */
-export function listSql(plan: ListPlan): string {
-  if (plan.fanOut === undefined) return armSql(plan, null);
-  return `${plan.fanOut.values.map((_, i) => `(${armSql(plan, i)})`).join(' UNION ALL ')} ${ORDER}`;
+    ...read.shared.map((f, i) =>
+      f.values.length === 1 ? `${f.column} = $${7 + i}::${cast(f)}` : `${f.column} = ANY($${7 + i}::${cast(f)}[])`,
+    ),
+  ].join(' AND ');
+  const firstParam: number[] = [];
+  read.fannedOut.reduce((next, f) => (firstParam.push(next), next + f.values.length), 7 + read.shared.length);
+  const arm = (combination: number[]) => {
+    const equalities = combination.map((v, k) => ` AND ${read.fannedOut[k].column} = $${firstParam[k] + v}::${cast(read.fannedOut[k])}`);
+    return `SELECT created_at, session_id, json FROM runs WHERE ${where}${equalities.join('')} ${ORDER}`;
+  };
+  const arms = combinations(read.fannedOut);
+  return arms.length === 1 ? arm(arms[0]) : `${arms.map((c) => `(${arm(c)})`).join(' UNION ALL ')} ${ORDER}`;
 }
 
 /** The named statement and values for one GET /runs query; the plan test explains exactly this. */
 export function listStatement(workspace: number, query: ListQuery): pg.QueryConfig & { rowMode: 'array' } {
-  const plan = listPlan(query);
+  const read = readOf(query);
   // Without a cursor the page starts after `end`: just past it, before any session_id.
-  const [cursorAt, cursorId] = query.cursor
-    ? [query.cursor.createdAt, query.cursor.sessionId ?? NIL_UUID]
-    : [query.end + 1, NIL_UUID];
+  const [cursorAt, cursorId] = query.cursor ? [query.cursor.createdAt, query.cursor.sessionId ?? NIL_UUID] : [query.end + 1, NIL_UUID];
   return {
-    name: `rl_list_${plan.shape}`,
-    text: listSql(plan),
+    name: read.name,
+    text: listSql(read),
     values: [
       workspace,
       query.start,
@@ -58,8 +87,8 @@ export function listStatement(workspace: number, query: ListQuery): pg.QueryConf
       cursorAt,
       cursorId,
       query.limit,
-      ...plan.filters.map((f) => (f.values.length === 1 ? f.values[0] : f.values)),
-      ...(plan.fanOut?.values ?? []),
+      ...read.shared.map((f) => (f.values.length === 1 ? f.values[0] : f.values)),
+      ...read.fannedOut.flatMap((f) => f.values),
     ],
     rowMode: 'array',
   };

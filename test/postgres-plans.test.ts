@@ -1,0 +1,166 @@
+/**
+ * Every query shape of the benchmark is read by index range scans that stop
+ * at `limit`, on a table big enough for the planner to care (200,000 runs
+ * over a year in 13 monthly partitions, ANALYZEd). The SQL explained is the
+ * store's own: listStatement builds it.
+ *
+ * What is forbidden, precisely:
+ * - any scan of a runs partition other than an Index Scan or Index Only Scan
+ *   (a Seq Scan, or a Bitmap Heap Scan, which returns rows out of order);
+ * - a Sort (or Incremental Sort) with a scan of runs below it that is not
+ *   first bounded by a Limit: that sort would take the whole window. A Sort
+ *   above per-arm Limits sorts at most limit × arms rows and is allowed.
+ * Both the plan for the actual values (custom) and the one PostgreSQL may
+ * cache for a prepared statement (generic) are checked.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import type { ImportItem } from '../src/domain/import-line.ts';
+import type { ListQuery } from '../src/domain/list-query.ts';
+import type { Run } from '../src/domain/run.ts';
+import { MICROS_PER_DAY, nowMicros } from '../src/domain/timestamp.ts';
+import { listStatement } from '../src/store/postgres/list-runs.ts';
+import { SESSION_OPTIONS } from '../src/store/postgres/open-database.ts';
+import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
+import { testStores, type TestDatabase } from './support/stores.ts';
+
+const RUNS = 200_000;
+const NOW = nowMicros();
+const day = (n: number) => n * MICROS_PER_DAY;
+const workflow = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+
+let db: TestDatabase;
+let client: pg.Client;
+let big: number;
+let small: number;
+
+/** A run every ten days: the import makes the partitions a year of history needs. */
+function historyRuns(workspaceId: string, count: number): ImportItem[] {
+  return Array.from({ length: count }, (_, i) => {
+    const run: Run = {
+      sessionId: `10000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      workspaceId,
+      workflowId: workflow(0),
+      status: 'execution.success',
+      createdAt: NOW - day(10 * i + 1),
+      executionStart: null,
+      executionEnd: null,
+      dryRun: false,
+      credentialId: null,
+    };
+    return { line: i + 1, run };
+  });
+}
+
+before(async () => {
+  db = await testStores().find((k) => k.name === 'postgres')!.create();
+  const store = await PostgresStore.open({ url: db.url, poolSize: 2 });
+  try {
+    const bigRuns = (await store.workspace('big', true))!;
+    await bigRuns.importRuns(historyRuns(bigRuns.workspaceId, 37));
+    const smallRuns = (await store.workspace('small', true))!;
+    await smallRuns.importRuns(historyRuns(smallRuns.workspaceId, 0));
+  } finally {
+    await store.close();
+  }
+  // The store's session settings: the plans checked are the ones the store gets.
+  client = new pg.Client({ connectionString: db.url, options: SESSION_OPTIONS });
+  await client.connect();
+  const nums = await client.query<{ name: string; num: number }>('SELECT name, num FROM workspaces');
+  big = nums.rows.find((r) => r.name === 'big')!.num;
+  small = nums.rows.find((r) => r.name === 'small')!.num;
+  // Weighted statuses, 40 workflows, 200 credentials and one rare one, a year of history.
+  const fill = `
+    INSERT INTO runs (workspace, created_at, session_id, workflow_id, status, credential_id, dry_run, json)
+    SELECT $1, $2 - (random() * $3)::bigint, gen_random_uuid(),
+      ('00000000-0000-4000-8000-' || lpad(floor(random() * 40)::text, 12, '0'))::uuid,
+      (ARRAY['execution.success','execution.success','execution.success','execution.success','execution.success',
+             'execution.success','execution.failed','execution.failed','execution.stopped','execution.start'])[1 + floor(random() * 10)::int],
+      CASE WHEN i % 10000 = 0 THEN 'cred-rare' ELSE 'cred-' || floor(random() * 200) END, false, repeat('x', 280)
+    FROM generate_series(1, $4::int) i`;
+  await client.query(fill, [big, NOW, day(360), RUNS]);
+  await client.query(fill, [small, NOW, day(360), 200]);
+  await client.query('ANALYZE runs');
+});
+
+after(async () => {
+  await client?.end();
+  await db?.drop();
+});
+
+const query = (overrides: Partial<ListQuery>): ListQuery => ({
+  start: NOW - day(1),
+  end: NOW,
+  workflowIds: [],
+  statuses: [],
+  credentialIds: [],
+  limit: 1000,
+  ...overrides,
+});
+
+const SHAPES: Array<[string, number, () => ListQuery]> = [
+  ['the last 24 h, limit 1000', 0, () => query({})],
+  ['7 days of execution.failed', 0, () => query({ start: NOW - day(7), statuses: ['execution.failed'] })],
+  ['one rare credential over 360 days', 0, () => query({ start: NOW - day(360), credentialIds: ['cred-rare'] })],
+  [
+    'two statuses and three workflows over 90 days',
+    0,
+    () => query({ start: NOW - day(90), statuses: ['execution.failed', 'execution.stopped'], workflowIds: [workflow(1), workflow(2), workflow(3)] }),
+  ],
+  ['three statuses fanned out over 30 days', 0, () => query({ start: NOW - day(30), statuses: ['execution.failed', 'execution.stopped', 'execution.start'] })],
+  [
+    'a deep page by cursor',
+    0,
+    () => query({ start: NOW - day(360), cursor: { createdAt: NOW - day(300), sessionId: '80000000-0000-4000-8000-000000000000' } }),
+  ],
+  ['a 10,000-row page', 0, () => query({ start: NOW - day(30), limit: 10_000 })],
+  ['a small workspace over 360 days', 1, () => query({ start: NOW - day(360) })],
+];
+
+interface PlanNode {
+  'Node Type': string;
+  'Relation Name'?: string;
+  Plans?: PlanNode[];
+}
+
+/** Walks a plan; returns the runs scans seen, failing on a forbidden node. */
+function check(node: PlanNode, boundedByLimit: boolean, path: string[], scans: string[]): void {
+  const type = node['Node Type'];
+  const here = [...path, type];
+  if (node['Relation Name']?.startsWith('runs_p')) {
+    assert.ok(type === 'Index Scan' || type === 'Index Only Scan', `${type} of ${node['Relation Name']} at ${here.join(' > ')}`);
+    assert.ok(!path.some((t) => t.endsWith('Sort')) || boundedByLimit, `a sort of the whole window at ${here.join(' > ')}`);
+    scans.push(node['Relation Name']);
+  }
+  const bounded = type === 'Limit' ? true : type.endsWith('Sort') ? false : boundedByLimit;
+  for (const child of node.Plans ?? []) check(child, bounded, here, scans);
+}
+
+function assertIndexRangeScans(plan: PlanNode, what: string): void {
+  const scans: string[] = [];
+  check(plan, false, [], scans);
+  assert.ok(scans.length > 0, `${what}: no scan of runs in the plan at all`);
+}
+
+/** A value as SQL text, for EXECUTE (which takes no bound parameters). */
+const literal = (value: unknown): string =>
+  Array.isArray(value) ? `ARRAY[${value.map(literal).join(', ')}]` : typeof value === 'number' ? String(value) : client.escapeLiteral(String(value));
+
+for (const [name, which, make] of SHAPES) {
+  test(`${name}: index range scans, no sort of the window`, async () => {
+    const statement = listStatement(which === 0 ? big : small, make());
+    const custom = await client.query(`EXPLAIN (FORMAT JSON) ${statement.text}`, statement.values);
+    assertIndexRangeScans(custom.rows[0]['QUERY PLAN'][0].Plan, `${name} (custom plan)`);
+    // A prepared statement's cached plan is made without the values: check that one too.
+    await client.query(`PREPARE shape AS ${statement.text}`);
+    try {
+      await client.query('SET plan_cache_mode = force_generic_plan');
+      const generic = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE shape(${statement.values!.map(literal).join(', ')})`);
+      assertIndexRangeScans(generic.rows[0]['QUERY PLAN'][0].Plan, `${name} (generic plan)`);
+    } finally {
+      await client.query('RESET plan_cache_mode');
+      await client.query('DEALLOCATE shape');
+    }
+  });
+}
