@@ -26,6 +26,9 @@ export const serveCommand = () =>
       const stop = () => {
         // In-flight requests finish, new ones get 503, the store closes with the app.
         setTimeout(() => process.exit(1), SHUTDOWN_DEADLINE_MS).unref();
+        // node closes only the connections idle at close time; a keep-alive connection whose request
+        // finishes later would hold the server open for keepAliveTimeout (72 s), so sweep again until done.
+        setInterval(() => app.server.closeIdleConnections(), 50).unref();
         app.close().then(
           () => process.exit(0),
           () => process.exit(1),
