@@ -1,12 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { after, before, describe } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/build-app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import type { RunStore } from '../../src/store/run-store.ts';
 import { Client } from './client.ts';
-import { testStores, type StoreKind, type TestDatabase } from './stores.ts';
+import { forEachStore, type StoreKind, type TestDatabase } from './stores.ts';
 
 export interface ApiOptions {
   /** Requests a second per key, as --rate-limit takes it; default off. */
@@ -68,24 +67,6 @@ export class TestApi {
   }
 }
 
-/**
- * Registers the suite `body` once per test store, each on its own fresh
- * database and server; `api()` gives the running one inside tests.
- */
-export function eachStore(title: string, body: (api: () => TestApi) => void, options: ApiOptions = {}): void {
-  for (const kind of testStores()) {
-    describe(`${title} [${kind.name}]`, () => {
-      let running: TestApi | undefined;
-      before(async () => {
-        running = await TestApi.start(kind, options);
-      });
-      after(async () => {
-        await running?.stop();
-      });
-      body(() => {
-        if (running === undefined) throw new Error(`the ${kind.name} store did not start`);
-        return running;
-      });
-    });
-  }
-}
+/** Registers the suite `body` once per test store, each on its own fresh database and server. */
+export const eachStore = (title: string, body: (api: () => TestApi) => void, options: ApiOptions = {}): void =>
+  forEachStore(title, (kind) => TestApi.start(kind, options), (api) => api.stop(), body);

@@ -35,7 +35,7 @@ export function importRun(overrides: Partial<ImportRun> = {}): ImportRun {
 export const ndjson = (lines: readonly unknown[]): string => lines.map((l) => `${typeof l === 'string' ? l : JSON.stringify(l)}\n`).join('');
 
 /** POST /runs/import with these lines, as is. */
-export const postImport = (client: Client, body: string) =>
+export const postImport = (client: Client, body: string | ReadableStream<Uint8Array>) =>
   client.request('POST', '/runs/import', { raw: body, headers: { 'content-type': 'application/x-ndjson' } });
 
 /** Imports runs that must all be accepted. */

@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { after, before, describe } from 'node:test';
 import pg from 'pg';
 
 /** A fresh, empty database, named by the URL that `--db` and openStore take. */
@@ -62,3 +63,35 @@ export function testStores(): readonly StoreKind[] {
   if (unknown.length > 0) throw new Error(`RUNLEDGER_TEST_STORES names unknown stores: ${unknown.join(', ')}`);
   return ALL.filter((k) => names.includes(k.name));
 }
+
+/**
+ * Registers the suite `body` once per test store: `start` makes what the
+ * suite needs before its first test, `stop` ends it after the last; `get()`
+ * gives it inside tests.
+ */
+export function forEachStore<T>(
+  title: string,
+  start: (kind: StoreKind) => Promise<T>,
+  stop: (made: T) => Promise<void>,
+  body: (get: () => T, kind: StoreKind) => void,
+): void {
+  for (const kind of testStores()) {
+    describe(`${title} [${kind.name}]`, () => {
+      let made: T | undefined;
+      before(async () => {
+        made = await start(kind);
+      });
+      after(async () => {
+        if (made !== undefined) await stop(made);
+      });
+      body(() => {
+        if (made === undefined) throw new Error(`the ${kind.name} store did not start`);
+        return made;
+      }, kind);
+    });
+  }
+}
+
+/** A fresh database per test store, for tests that run the command line against it. */
+export const eachDatabase = (title: string, body: (db: () => TestDatabase, kind: StoreKind) => void): void =>
+  forEachStore(title, (kind) => kind.create(), (db) => db.drop(), body);

@@ -1,0 +1,65 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { assertError, okBody } from '../support/assertions.ts';
+import { ServerProcess } from '../support/cli.ts';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { createRun, importRun, ndjson, postImport } from '../support/runs.ts';
+import { eachDatabase } from '../support/stores.ts';
+
+const SHUTDOWN_LIMIT_MS = 5000;
+
+eachDatabase('runledger serve', (db) => {
+  let key: string;
+
+  test('on an empty database it prints the first key and its URL, answers [] for that key, and exits 0 on SIGTERM within 5 s', async () => {
+    const server = await ServerProcess.start(db().url);
+    try {
+      assert.ok(server.firstKey, `no key printed\n${server.output()}`);
+      key = server.firstKey;
+      assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      const reply = await server.client(key).runs();
+      assert.deepEqual(okBody(reply), []);
+      assert.equal(reply.text, '[]');
+      assertError(await server.client(undefined).runs(), 401, 'unauthorized');
+      assert.deepEqual(okBody(await server.client(undefined).get('/healthz')), { status: 'ok' });
+      await createRun(server.client(key));
+    } finally {
+      const ended = await server.stop('SIGTERM');
+      assert.deepEqual([ended.code, ended.signal], [0, null], server.output());
+      assert.ok(ended.ms < SHUTDOWN_LIMIT_MS, `took ${ended.ms} ms`);
+    }
+  });
+
+  test('restarted on the same database it prints no new key, keeps the runs, and exits 0 on SIGINT within 5 s', async () => {
+    const server = await ServerProcess.start(db().url);
+    try {
+      assert.equal(server.firstKey, undefined, server.output());
+      assert.equal(okBody(await server.client(key).runs()).length, 1);
+    } finally {
+      const ended = await server.stop('SIGINT');
+      assert.deepEqual([ended.code, ended.signal], [0, null], server.output());
+      assert.ok(ended.ms < SHUTDOWN_LIMIT_MS, `took ${ended.ms} ms`);
+    }
+  });
+
+  test('a request in flight when SIGTERM comes is answered in full before the process exits', async () => {
+    const server = await ServerProcess.start(db().url);
+    const send = (controller: ReadableStreamDefaultController<Uint8Array>) =>
+      controller.enqueue(new TextEncoder().encode(ndjson(Array.from({ length: 100 }, () => importRun()))));
+    let body!: ReadableStreamDefaultController<Uint8Array>;
+    const stream = new ReadableStream<Uint8Array>({ start: (controller) => void (body = controller) });
+    send(body);
+    const reply = postImport(server.client(key), stream);
+    // The import is inside its handler, reading the body, when the signal comes; its second half is sent after.
+    await sleep(500);
+    const ended = server.stop('SIGTERM');
+    await sleep(200);
+    send(body);
+    body.close();
+    const result = okBody(await reply);
+    assert.deepEqual([result.inserted, result.rejected], [200, []]);
+    const how = await ended;
+    assert.deepEqual([how.code, how.signal], [0, null], `${how.ms} ms ${server.output()}`);
+    assert.ok(how.ms < SHUTDOWN_LIMIT_MS, `took ${how.ms} ms`);
+  });
+});
