@@ -11,6 +11,8 @@ export interface Config {
   readonly rateLimit: number | null;
   readonly groupCommit: boolean;
   readonly poolSize: number;
+  /** SQLite reader threads for GET /runs; 0 reads on the main thread. */
+  readonly readers: number;
   readonly logLevel: string;
 }
 
@@ -21,6 +23,7 @@ export interface ConfigFlags {
   rateLimit?: string;
   groupCommit?: string;
   poolSize?: string;
+  readers?: string;
   logLevel?: string;
 }
 
@@ -31,6 +34,7 @@ export const ENVIRONMENT = {
   rateLimit: 'RUNLEDGER_RATE_LIMIT',
   groupCommit: 'RUNLEDGER_GROUP_COMMIT',
   poolSize: 'RUNLEDGER_POOL_SIZE',
+  readers: 'RUNLEDGER_READERS',
   logLevel: 'RUNLEDGER_LOG_LEVEL',
 } as const satisfies Record<keyof ConfigFlags, string>;
 
@@ -58,6 +62,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     rateLimit: rate === 'off' ? null : integer('rate-limit', rate, 1, 1_000_000),
     groupCommit: onOff('group-commit', pick('groupCommit', 'on')),
     poolSize: integer('pool-size', pick('poolSize', '10'), 1, 1000),
+    readers: integer('readers', pick('readers', '2'), 0, 64),
     logLevel: pick('logLevel', 'info'),
   });
 }

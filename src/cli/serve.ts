@@ -13,6 +13,7 @@ export const serveCommand = () =>
     .option('--rate-limit <n>', 'requests a second per key, bursts of 10×, or off (env RUNLEDGER_RATE_LIMIT)')
     .option('--group-commit <on|off>', 'batch concurrent writes into one durable commit (env RUNLEDGER_GROUP_COMMIT)')
     .option('--pool-size <n>', 'PostgreSQL connections (env RUNLEDGER_POOL_SIZE)')
+    .option('--readers <n>', 'SQLite reader threads for GET /runs, 0 = main thread (env RUNLEDGER_READERS)')
     .option('--log-level <level>', 'pino log level (env RUNLEDGER_LOG_LEVEL)')
     .action(async (flags) => {
       const { config, store } = await openFromFlags(flags);

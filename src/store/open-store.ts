@@ -6,6 +6,8 @@ export interface StoreOptions {
   db: string;
   groupCommit: boolean;
   poolSize: number;
+  /** SQLite reader threads; none when absent. */
+  readers?: number;
 }
 
 export const isPostgresUrl = (db: string): boolean => /^postgres(ql)?:\/\//.test(db);
@@ -17,5 +19,5 @@ export async function openStore(options: StoreOptions): Promise<RunStore> {
     return PostgresStore.open({ url: options.db, poolSize: options.poolSize });
   }
   const path = options.db.startsWith('sqlite:') ? options.db.slice('sqlite:'.length) : options.db;
-  return new SqliteStore({ path, groupCommit: options.groupCommit });
+  return new SqliteStore({ path, groupCommit: options.groupCommit, readers: options.readers ?? 0 });
 }

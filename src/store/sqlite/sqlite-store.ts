@@ -3,7 +3,10 @@ import type Database from 'better-sqlite3';
 import { hashKey, keyId, keyMatches, makeKey } from '../../domain/api-key.ts';
 import { nowMicros } from '../../domain/timestamp.ts';
 import type { Authenticated, CreatedKey, RunStore, WorkspaceRuns } from '../run-store.ts';
+import type { ListQuery } from '../../domain/list-query.ts';
+import type { RunPage } from '../run-store.ts';
 import { RunLister } from './list-runs.ts';
+import { ReaderPool } from './reader-pool.ts';
 import { openDatabase } from './open-database.ts';
 import { prepareStatements, type Statements, type WorkspaceRef } from './statements.ts';
 import { WriteBatcher } from './write-batcher.ts';
@@ -12,24 +15,37 @@ import { SqliteWorkspaceRuns } from './workspace-runs.ts';
 export interface SqliteOptions {
   path: string;
   groupCommit: boolean;
+  /** Reader threads for list queries; 0 (or an in-memory database) reads on the calling thread. */
+  readers: number;
 }
+
+/** Reads a page of runs of a workspace (by its num). */
+export type PageReader = (workspace: number, query: ListQuery) => Promise<RunPage>;
 
 /** The embedded store: one SQLite file, one connection, reads and group-committed writes. */
 export class SqliteStore implements RunStore {
   private readonly db: Database.Database;
   private readonly sql: Statements;
-  private readonly lister: RunLister;
+  private readonly readPage: PageReader;
+  private readonly readers?: ReaderPool;
   private readonly writes: WriteBatcher;
 
   constructor(options: SqliteOptions) {
     this.db = openDatabase(options.path);
     this.sql = prepareStatements(this.db);
-    this.lister = new RunLister(this.db);
+    if (options.readers > 0 && options.path !== ':memory:') {
+      const pool = new ReaderPool(options.path, options.readers);
+      this.readers = pool;
+      this.readPage = (workspace, query) => pool.list(workspace, query);
+    } else {
+      const lister = new RunLister(this.db);
+      this.readPage = async (workspace, query) => lister.list(workspace, query);
+    }
     this.writes = new WriteBatcher(this.db, options.groupCommit);
   }
 
   private runsOf(workspace: WorkspaceRef): WorkspaceRuns {
-    return new SqliteWorkspaceRuns(workspace, this.db, this.sql, this.lister, this.writes);
+    return new SqliteWorkspaceRuns(workspace, this.db, this.sql, this.readPage, this.writes);
   }
 
   async authenticate(key: string): Promise<Authenticated | null> {
@@ -71,6 +87,7 @@ export class SqliteStore implements RunStore {
   }
 
   async close(): Promise<void> {
+    await this.readers?.close();
     if (this.db.open) this.db.close();
   }
 }

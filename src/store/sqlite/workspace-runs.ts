@@ -8,7 +8,7 @@ import type { ImportResult } from '../../domain/schemas.ts';
 import type { Status } from '../../domain/statuses.ts';
 import { MICROS_PER_DAY, nowMicros, type Micros } from '../../domain/timestamp.ts';
 import type { CreatedRun, Idempotency, NewRun, RunDetail, RunPage, WorkspaceRuns } from '../run-store.ts';
-import type { RunLister } from './list-runs.ts';
+import type { PageReader } from './sqlite-store.ts';
 import type { RunRow, Statements, WorkspaceRef } from './statements.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 
@@ -29,7 +29,7 @@ export class SqliteWorkspaceRuns implements WorkspaceRuns {
     workspace: WorkspaceRef,
     private readonly db: Database.Database,
     private readonly sql: Statements,
-    private readonly lister: RunLister,
+    private readonly readPage: PageReader,
     private readonly writes: WriteBatcher,
   ) {
     this.workspaceId = workspace.id;
@@ -59,8 +59,8 @@ export class SqliteWorkspaceRuns implements WorkspaceRuns {
     return row && this.toRun(row);
   }
 
-  async listRuns(query: ListQuery): Promise<RunPage> {
-    return this.lister.list(this.ws, query);
+  listRuns(query: ListQuery): Promise<RunPage> {
+    return this.readPage(this.ws, query);
   }
 
   async getRun(sessionId: string): Promise<RunDetail | null> {
