@@ -7,7 +7,8 @@ import type { ListQuery } from '../domain/list-query.ts';
  * scan in index order, and the scans are merged newest first, so the database
  * reads about `limit` rows instead of sorting the whole window. Up to
  * MAX_FAN_OUT values; past that (only possible for workflows and credentials)
- * the filter is an IN list and the window is sorted.
+ * the filter is an IN list checked along the primary key range, still in
+ * list order: so many values select a large share of the runs anyway.
  */
 export type FilterColumn = 'workflow_id' | 'status' | 'credential_id';
 
@@ -21,6 +22,13 @@ export interface ListPlan {
   filters: Filter[];
   /** The filter whose values each get a scan of their own, if any. */
   fanOut?: Filter;
+  /**
+   * The column whose (workspace, column, created_at, session_id) index drives
+   * the scan; none for the clustered primary key. A planner without
+   * statistics would rather filter the primary key range, which for a rare
+   * credential reads a year of runs to find a few.
+   */
+  index?: FilterColumn;
   /** Identifies the SQL text: same shape, same prepared statement. */
   shape: string;
 }
@@ -42,9 +50,12 @@ export function listPlan(query: ListQuery): ListPlan {
     .sort((a, b) => a.values.length - b.values.length || SELECTIVITY.indexOf(a.column) - SELECTIVITY.indexOf(b.column));
   const fanOut = hasEquality ? undefined : candidates[0];
   const filters = all.filter((f) => f !== fanOut);
+  const equality = all.filter((f) => f.values.length === 1).sort((a, b) => SELECTIVITY.indexOf(a.column) - SELECTIVITY.indexOf(b.column));
+  const index = fanOut?.column ?? equality[0]?.column;
   const shape = [
+    `by ${index ?? 'key'}`,
     ...filters.map((f) => `${f.column}${f.values.length === 1 ? '=' : ' in'}`),
     fanOut ? `${fanOut.column}*${fanOut.values.length}` : '',
   ].join(',');
-  return { filters, fanOut, shape };
+  return { filters, fanOut, index, shape };
 }

@@ -17,7 +17,8 @@ function armSql(plan: ListPlan, arm: number | null): string {
     ),
   ];
   if (arm !== null) where.push(`${plan.fanOut!.column} = @o${arm}`);
-  return `SELECT created_at, session_id, json FROM runs WHERE ${where.join(' AND ')}`;
+  const source = plan.index === undefined ? 'runs' : `runs INDEXED BY runs_by_${plan.index.replace('_id', '')}`;
+  return `SELECT created_at, session_id, json FROM ${source} WHERE ${where.join(' AND ')}`;
 }
 
 /** The SQL of a plan: one ordered scan, or a merge of one ordered scan per fanned-out value. */

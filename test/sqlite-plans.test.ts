@@ -1,0 +1,55 @@
+/**
+ * Every query shape of the benchmark is, on SQLite, a search of an index (or
+ * of the clustered primary key) in list order: no full scan of runs and no
+ * temporary B-tree to sort the window. The SQL explained is the store's own.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import Database from 'better-sqlite3';
+import type { ListQuery } from '../src/domain/list-query.ts';
+import { listPlan } from '../src/store/list-plan.ts';
+import { listSql } from '../src/store/sqlite/list-runs.ts';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { testStores, type TestDatabase } from './support/stores.ts';
+
+const wf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+const query = (q: Partial<ListQuery>): ListQuery => ({ start: 0, end: 1, limit: 500, workflowIds: [], statuses: [], credentialIds: [], ...q });
+
+const SHAPES: Record<string, ListQuery> = {
+  'Q1 last 24 h': query({ limit: 1000 }),
+  'Q2 failed': query({ statuses: ['execution.failed'] }),
+  'Q3 one credential': query({ credentialIds: ['cred-0499'] }),
+  'Q4 two statuses x three workflows': query({ statuses: ['execution.failed', 'execution.stopped'], workflowIds: [wf(1), wf(2), wf(3)] }),
+  'Q5 deep page': query({ cursor: { createdAt: 0, sessionId: wf(9) } }),
+  'Q6 10,000 rows': query({ limit: 10000 }),
+  'three credentials': query({ credentialIds: ['a', 'b', 'c'] }),
+  'a status and a workflow': query({ statuses: ['execution.failed'], workflowIds: [wf(1)] }),
+  'more workflows than are fanned out': query({ workflowIds: Array.from({ length: 100 }, (_, i) => wf(i)) }),
+};
+
+let db: TestDatabase;
+let sqlite: Database.Database;
+
+before(async () => {
+  db = await testStores().find((k) => k.name === 'sqlite')!.create();
+  await new SqliteStore({ path: db.url, groupCommit: true, readers: 0 }).close();
+  sqlite = new Database(db.url, { readonly: true });
+});
+after(async () => {
+  sqlite.close();
+  await db.drop();
+});
+
+for (const [name, shape] of Object.entries(SHAPES)) {
+  test(`SQLite plan of ${name}`, () => {
+    const plan = listPlan(shape);
+    const params: Record<string, unknown> = { ws: 1, start: 0, end: 1, cursorAt: 1, cursorId: '~', limit: 500 };
+    plan.filters.forEach((_, i) => (params[`f${i}`] = '[]'));
+    plan.fanOut?.values.forEach((_, i) => (params[`o${i}`] = 'x'));
+    const lines = (sqlite.prepare(`EXPLAIN QUERY PLAN ${listSql(plan)}`).all(params) as Array<{ detail: string }>).map((r) => r.detail);
+    const reads = lines.filter((l) => / runs\b/.test(l));
+    assert.ok(reads.length > 0, lines.join('\n'));
+    for (const line of reads) assert.match(line, /^SEARCH runs USING (PRIMARY KEY|INDEX runs_by_\w+) \(workspace=\? AND .*created_at>\? AND created_at<\?\)$/, lines.join('\n'));
+    assert.ok(!lines.some((l) => l.includes('TEMP B-TREE')), lines.join('\n'));
+  });
+}
