@@ -14,8 +14,8 @@ const NO_PARTITION = '23514';
 /**
  * Stores an import a batch at a time, each batch in one transaction of a
  * few set-based statements (arrays bound to unnest): lock the owners of the
- * batch's session_ids, claim the new ones, move the runs whose created_at
- * changed, upsert the rest. All but the last batch commit without waiting
+ * batch's session_ids, claim the new ones, delete the runs that lines
+ * replace, insert every line's run. All but the last batch commit without waiting
  * for the disk; the last one's durable commit flushes the WAL of all of them,
  * so the answer still comes only once the whole import is durable.
  */
@@ -102,15 +102,14 @@ async function writeRuns(client: pg.PoolClient, ws: number, latest: Map<string, 
   const won = new Set(claimed.rows.map((r) => r.session_id));
   for (const id of mine) if (!won.has(id)) foreign.add(id);
   const runs = mine.filter((id) => won.has(id)).map((id) => latest.get(id)!);
-  const inputs = new Map<string, string | null>();
-  for (const run of runs) {
-    const before = previous.get(run.sessionId);
-    if (before === undefined || before === run.createdAt) continue;
-    const moved = await client.query<{ inputs: string | null }>({ ...SQL.deleteRun, values: [ws, before, run.sessionId] });
-    inputs.set(run.sessionId, moved.rows[0]?.inputs ?? null);
-  }
+  const replaced = runs.filter((r) => previous.has(r.sessionId));
+  const deleted = await client.query<{ session_id: string; inputs: string | null }>({
+    ...SQL.deleteRuns,
+    values: [ws, replaced.map((r) => previous.get(r.sessionId)), replaced.map((r) => r.sessionId)],
+  });
+  const inputs = new Map(deleted.rows.map((r) => [r.session_id, r.inputs]));
   await client.query({
-    ...SQL.upsertRuns,
+    ...SQL.insertRuns,
     values: [
       ws,
       runs.map((r) => r.sessionId),

@@ -29,12 +29,11 @@ export const SQL = named({
   claimOwners: `INSERT INTO run_owners (workspace, session_id, created_at) SELECT $1, * FROM unnest($2::uuid[], $3::bigint[])
     ON CONFLICT (session_id) DO UPDATE SET created_at = EXCLUDED.created_at WHERE run_owners.workspace = EXCLUDED.workspace
     RETURNING session_id`,
-  deleteRun: 'DELETE FROM runs WHERE workspace = $1 AND created_at = $2 AND session_id = $3 RETURNING inputs',
-  upsertRuns: `INSERT INTO runs (workspace, session_id, created_at, workflow_id, status, execution_start, execution_end, dry_run, credential_id, json, inputs)
-    SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::boolean[], $9::text[], $10::text[], $11::text[])
-    ON CONFLICT (workspace, created_at, session_id) DO UPDATE SET workflow_id = EXCLUDED.workflow_id, status = EXCLUDED.status,
-      execution_start = EXCLUDED.execution_start, execution_end = EXCLUDED.execution_end, dry_run = EXCLUDED.dry_run,
-      credential_id = EXCLUDED.credential_id, json = EXCLUDED.json, events = NULL`,
+  // The runs an import replaces, by their old position; what POST /run kept with them moves to the new row.
+  deleteRuns: `DELETE FROM runs WHERE workspace = $1 AND (created_at, session_id) IN (SELECT * FROM unnest($2::bigint[], $3::uuid[]))
+    RETURNING session_id, inputs`,
+  insertRuns: `INSERT INTO runs (workspace, session_id, created_at, workflow_id, status, execution_start, execution_end, dry_run, credential_id, json, inputs)
+    SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::boolean[], $9::text[], $10::text[], $11::text[])`,
   workspaceByName: 'SELECT num, id FROM workspaces WHERE name = $1',
   insertWorkspace: 'INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
   keyById: 'SELECT w.num, w.id, k.hash FROM api_keys k JOIN workspaces w ON w.num = k.workspace WHERE k.id = $1 AND k.revoked_at IS NULL',
