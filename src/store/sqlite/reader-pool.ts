@@ -1,7 +1,8 @@
-import { Worker } from 'node:worker_threads';
+import type { Worker } from 'node:worker_threads';
 import type { ListQuery } from '../../domain/list-query.ts';
 import type { RunPage } from '../run-store.ts';
 import type { ReadRequest } from './reader-thread.ts';
+import { spawnThread, type ThreadError } from './spawn-thread.ts';
 
 interface Task {
   workspace: number;
@@ -13,10 +14,6 @@ interface Task {
 /** Pages over this many rows are "large": they are kept off the first reader. */
 const LARGE_PAGE = 1000;
 
-const TSX = import.meta.resolve('tsx/esm/api');
-const ENTRY = new URL('./reader-thread.ts', import.meta.url).href;
-// A worker does not inherit the main thread's tsx hooks: it registers them before loading its TypeScript.
-const BOOTSTRAP = `import(${JSON.stringify(TSX)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(ENTRY)}); });`;
 
 /**
  * Reader threads for GET /runs on SQLite (better-sqlite3 is synchronous, so a
@@ -37,8 +34,8 @@ export class ReaderPool {
   }
 
   private spawn(index: number): Worker {
-    const worker = new Worker(BOOTSTRAP, { eval: true, workerData: { path: this.path } });
-    worker.on('message', (message: { page?: RunPage; error?: { message: string; code?: string } }) => {
+    const worker = spawnThread(new URL('./reader-thread.ts', import.meta.url), { path: this.path });
+    worker.on('message', (message: { page?: RunPage; error?: ThreadError }) => {
       const slot = this.workers[index];
       const task = slot.task!;
       slot.task = null;

@@ -9,6 +9,7 @@ import { RunLister } from './list-runs.ts';
 import { ReaderPool } from './reader-pool.ts';
 import { openDatabase } from './open-database.ts';
 import { prepareStatements, type Statements, type WorkspaceRef } from './statements.ts';
+import { RunWriter } from './run-writer.ts';
 import { WriteBatcher } from './write-batcher.ts';
 import { SqliteWorkspaceRuns } from './workspace-runs.ts';
 
@@ -22,7 +23,11 @@ export interface SqliteOptions {
 /** Reads a page of runs of a workspace (by its num). */
 export type PageReader = (workspace: number, query: ListQuery) => Promise<RunPage>;
 
-/** The embedded store: one SQLite file, one connection, reads and group-committed writes. */
+/**
+ * The embedded store: one SQLite file in WAL mode. The main connection answers
+ * keys and single runs; reader threads answer list pages; one writer thread
+ * commits every write, grouped (see WriteBatcher).
+ */
 export class SqliteStore implements RunStore {
   private readonly db: Database.Database;
   private readonly sql: Statements;
@@ -41,11 +46,11 @@ export class SqliteStore implements RunStore {
       const lister = new RunLister(this.db);
       this.readPage = async (workspace, query) => lister.list(workspace, query);
     }
-    this.writes = new WriteBatcher(this.db, options.groupCommit);
+    this.writes = new WriteBatcher(options.groupCommit, options.path === ':memory:' ? { writer: new RunWriter(this.db) } : { path: options.path });
   }
 
   private runsOf(workspace: WorkspaceRef): WorkspaceRuns {
-    return new SqliteWorkspaceRuns(workspace, this.db, this.sql, this.readPage, this.writes);
+    return new SqliteWorkspaceRuns(workspace, this.sql, this.readPage, this.writes);
   }
 
   async authenticate(key: string): Promise<Authenticated | null> {
@@ -87,6 +92,7 @@ export class SqliteStore implements RunStore {
   }
 
   async close(): Promise<void> {
+    await this.writes.close();
     await this.readers?.close();
     if (this.db.open) this.db.close();
   }

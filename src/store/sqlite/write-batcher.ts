@@ -1,59 +1,85 @@
-import type Database from 'better-sqlite3';
+import type { Worker } from 'node:worker_threads';
+import { ApiError, type ErrorCode } from '../../domain/errors.ts';
+import type { Outcome, RunWriter, WriteOp } from './run-writer.ts';
+import { spawnThread, type ThreadError } from './spawn-thread.ts';
 
-type Pending = { op: () => unknown; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+type Pending = { op: WriteOp; resolve: (value: unknown) => void; reject: (error: unknown) => void };
+
+const rebuild = (error: ThreadError): Error =>
+  error.api ? new ApiError(error.code as ErrorCode, error.message, error.param) : Object.assign(new Error(error.message), { code: error.code });
 
 /**
- * Group commit: writes that arrive while the event loop is busy (including
- * while the previous commit is being synced to disk) are run together in one
- * transaction, each in its own savepoint so that one refused write does not
- * undo the others, and all are answered after the single durable commit.
- * Switched off, each write is its own transaction: the benchmark compares both.
+ * Group commit. Writes queue while the previous batch is being committed;
+ * when it is done, everything queued goes as the next batch, one transaction
+ * and one fsync for all of them. With a writer thread (a database file) the
+ * commits run off the main event loop; without one (an in-memory database)
+ * a batch is what arrived within one turn of the event loop. With grouping
+ * off, every write is a batch of its own: the benchmark compares both.
  */
 export class WriteBatcher {
   private queue: Pending[] = [];
-  private scheduled = false;
+  private inFlight: Pending[] | null = null;
+  private readonly thread?: Worker;
+  private readonly inline?: RunWriter;
 
   constructor(
-    private readonly db: Database.Database,
     private readonly grouped: boolean,
-  ) {}
-
-  run<T>(op: () => T): Promise<T> {
-    if (!this.grouped) {
-      try {
-        return Promise.resolve(this.db.transaction(op).immediate());
-      } catch (error) {
-        return Promise.reject(error);
-      }
+    target: { path: string } | { writer: RunWriter },
+  ) {
+    if ('path' in target) {
+      this.thread = spawnThread(new URL('./writer-thread.ts', import.meta.url), { path: target.path });
+      this.thread.on('message', (reply: { outcomes?: Outcome[]; failed?: ThreadError }) => this.settle(reply));
+      this.thread.unref();
+    } else {
+      this.inline = target.writer;
     }
-    return new Promise<T>((resolve, reject) => {
-      this.queue.push({ op, resolve: resolve as (value: unknown) => void, reject });
-      if (!this.scheduled) {
-        this.scheduled = true;
-        setImmediate(() => this.flush());
+  }
+
+  submit(op: WriteOp): Promise<unknown> {
+    return new Promise((resolve, reject) => {
+      this.queue.push({ op, resolve, reject });
+      if (this.inFlight === null && this.queue.length === 1) {
+        if (this.thread) this.send();
+        else setImmediate(() => this.send());
       }
     });
   }
 
-  private flush(): void {
-    const batch = this.queue;
-    this.queue = [];
-    this.scheduled = false;
-    const outcomes: Array<{ ok: boolean; value: unknown }> = [];
-    try {
-      this.db.transaction(() => {
-        for (const { op } of batch) {
-          try {
-            outcomes.push({ ok: true, value: this.db.transaction(op)() });
-          } catch (error) {
-            outcomes.push({ ok: false, value: error });
-          }
-        }
-      }).immediate();
-    } catch (error) {
-      for (const pending of batch) pending.reject(error);
+  private send(): void {
+    if (this.inFlight !== null || this.queue.length === 0) return;
+    const batch = this.grouped ? this.queue : this.queue.slice(0, 1);
+    this.queue = this.grouped ? [] : this.queue.slice(1);
+    this.inFlight = batch;
+    const ops = batch.map((p) => p.op);
+    if (this.thread) {
+      this.thread.ref();
+      this.thread.postMessage(ops);
       return;
     }
-    batch.forEach((pending, i) => (outcomes[i].ok ? pending.resolve(outcomes[i].value) : pending.reject(outcomes[i].value)));
+    try {
+      this.settle({ outcomes: this.inline!.runBatch(ops) });
+    } catch (error) {
+      this.settle({ failed: { message: (error as Error).message, code: (error as { code?: string }).code } });
+    }
+  }
+
+  private settle(reply: { outcomes?: Outcome[]; failed?: ThreadError }): void {
+    const batch = this.inFlight!;
+    this.inFlight = null;
+    this.thread?.unref();
+    batch.forEach((pending, i) => {
+      if (reply.failed) return pending.reject(rebuild(reply.failed));
+      const outcome = reply.outcomes![i];
+      if (outcome.ok) pending.resolve(outcome.value);
+      else pending.reject(rebuild(outcome.error));
+    });
+    if (this.thread) this.send();
+    else if (this.queue.length > 0) setImmediate(() => this.send());
+  }
+
+  /** Waits for queued writes to commit, then stops the writer thread. */
+  async close(): Promise<void> {
+    while (this.inFlight !== null || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
+    await this.thread?.terminate();
   }
 }

@@ -1,0 +1,170 @@
+import { randomUUID } from 'node:crypto';
+import type Database from 'better-sqlite3';
+import { ApiError } from '../../domain/errors.ts';
+import type { ImportItem } from '../../domain/import-line.ts';
+import { applyEvent, importedHistory, renderRun, type Run, type RunEvent } from '../../domain/run.ts';
+import type { Status } from '../../domain/statuses.ts';
+import { MICROS_PER_DAY, nowMicros, type Micros } from '../../domain/timestamp.ts';
+import type { CreatedRun, Idempotency, NewRun } from '../run-store.ts';
+import type { ThreadError } from './spawn-thread.ts';
+import { prepareStatements, type RunRow, type Statements, type WorkspaceRef } from './statements.ts';
+
+/** A write, as a message: it may be carried out on the writer thread or in place. */
+export type WriteOp =
+  | { kind: 'create'; workspace: WorkspaceRef; run: NewRun; idempotency?: Idempotency }
+  | { kind: 'event'; workspace: WorkspaceRef; sessionId: string; event: Status; at: Micros }
+  | { kind: 'import'; workspace: WorkspaceRef; items: ImportItem[] };
+
+export interface ImportCounts {
+  inserted: number;
+  updated: number;
+  rejected: Array<[line: number, message: string]>;
+}
+
+export type Outcome = { ok: true; value: unknown } | { ok: false; error: ThreadError };
+
+const IDEMPOTENCY_WINDOW = MICROS_PER_DAY;
+
+export const toRun = (row: RunRow, workspaceId: string): Run => ({
+  sessionId: row.session_id,
+  workspaceId,
+  workflowId: row.workflow_id,
+  status: row.status as Status,
+  createdAt: row.created_at,
+  executionStart: row.execution_start,
+  executionEnd: row.execution_end,
+  dryRun: row.dry_run === 1,
+  credentialId: row.credential_id,
+});
+
+/** Stored events; an imported run that has had none since keeps the history its fields imply. */
+export function history(sql: Statements, workspace: number, run: Run): RunEvent[] {
+  const stored = sql.events.all(workspace, run.createdAt, run.sessionId) as RunEvent[];
+  return stored.length > 0 ? stored : importedHistory(run);
+}
+
+const threadError = (error: unknown): ThreadError =>
+  error instanceof ApiError
+    ? { message: error.message, code: error.code, param: error.param, api: true }
+    : { message: (error as Error).message, code: (error as { code?: string }).code };
+
+/**
+ * Every write of the SQLite store. A batch of writes is one transaction (one
+ * durable commit: group commit), each write in its own savepoint so that one
+ * refused write does not undo the others.
+ */
+export class RunWriter {
+  private readonly sql: Statements;
+
+  constructor(private readonly db: Database.Database) {
+    this.sql = prepareStatements(db);
+  }
+
+  runBatch(ops: WriteOp[]): Outcome[] {
+    const outcomes: Outcome[] = [];
+    this.db.transaction(() => {
+      for (const op of ops) {
+        try {
+          outcomes.push({ ok: true, value: this.db.transaction(() => this.apply(op))() });
+        } catch (error) {
+          outcomes.push({ ok: false, error: threadError(error) });
+        }
+      }
+    }).immediate();
+    return outcomes;
+  }
+
+  private apply(op: WriteOp): unknown {
+    if (op.kind === 'create') return this.create(op.workspace, op.run, op.idempotency);
+    if (op.kind === 'event') return this.event(op.workspace, op.sessionId, op.event, op.at);
+    return this.import(op.workspace, op.items);
+  }
+
+  private row(run: Run, workspace: WorkspaceRef) {
+    return { ...run, ws: workspace.num, dryRun: run.dryRun ? 1 : 0, json: renderRun(run) };
+  }
+
+  private create(workspace: WorkspaceRef, input: NewRun, idempotency?: Idempotency): CreatedRun {
+    const now = nowMicros();
+    if (idempotency !== undefined) {
+      const seen = this.sql.idempotency.get(workspace.num, idempotency.key) as
+        | { body_hash: string; response: string; created_at: number }
+        | undefined;
+      if (seen !== undefined && seen.created_at > now - IDEMPOTENCY_WINDOW) {
+        if (seen.body_hash !== idempotency.bodyHash) {
+          throw new ApiError('idempotency_conflict', 'this Idempotency-Key was used with a different body in the last 24 hours');
+        }
+        return { body: seen.response, replayed: true };
+      }
+    }
+    const run: Run = {
+      sessionId: randomUUID(),
+      workspaceId: workspace.id,
+      workflowId: input.workflowId,
+      status: 'execution.queued',
+      createdAt: this.nextCreatedAt(workspace.num, now),
+      executionStart: null,
+      executionEnd: null,
+      dryRun: input.dryRun,
+      credentialId: input.credentialId,
+    };
+    const row = this.row(run, workspace);
+    this.sql.insertRun.run(row);
+    this.writeEvents(workspace.num, run, [{ event: run.status, at: run.createdAt }], 1);
+    if (input.inputs !== null) this.sql.insertInputs.run(run.sessionId, input.inputs);
+    if (idempotency !== undefined) this.sql.saveIdempotency.run(workspace.num, idempotency.key, idempotency.bodyHash, row.json, now);
+    return { body: row.json, replayed: false };
+  }
+
+  /** The next free microsecond of a workspace: never before the last one given, never one an imported run holds. */
+  private nextCreatedAt(ws: number, now: Micros): Micros {
+    let at = this.sql.bumpClock.get(now, ws) as Micros;
+    while (this.sql.runAt.get(ws, at) !== undefined) at = this.sql.bumpClock.get(at + 1, ws) as Micros;
+    return at;
+  }
+
+  private event(workspace: WorkspaceRef, sessionId: string, event: Status, at: Micros): string | null {
+    const found = this.sql.runInWorkspace.get(sessionId, workspace.num) as RunRow | undefined;
+    if (found === undefined) return null;
+    const run = toRun(found, workspace.id);
+    const next = applyEvent(run, event, at);
+    if (next === null) return renderRun(run);
+    const row = this.row(next, workspace);
+    this.sql.updateRun.run(row);
+    const events = [...history(this.sql, workspace.num, run), { event, at }];
+    this.writeEvents(workspace.num, run, events, this.sql.nextSeq.get(workspace.num, run.createdAt, sessionId) as number);
+    return row.json;
+  }
+
+  /** Writes events[from - 1 …] as seq from, from + 1, …: the ones not stored yet. */
+  private writeEvents(ws: number, run: Run, events: RunEvent[], from: number): void {
+    for (let seq = from; seq <= events.length; seq += 1) {
+      this.sql.insertEvent.run(ws, run.createdAt, run.sessionId, seq, events[seq - 1].event, events[seq - 1].at);
+    }
+  }
+
+  /** Imported runs store no events: their history is implied by their fields until their first event. */
+  private import(workspace: WorkspaceRef, items: ImportItem[]): ImportCounts {
+    const counts: ImportCounts = { inserted: 0, updated: 0, rejected: [] };
+    for (const item of items) {
+      if ('error' in item) {
+        counts.rejected.push([item.line, item.error]);
+        continue;
+      }
+      const { run } = item;
+      const owner = this.sql.runOwner.get(run.sessionId) as { workspace: number; created_at: number } | undefined;
+      if (owner !== undefined && owner.workspace !== workspace.num) {
+        counts.rejected.push([item.line, `session_id ${run.sessionId} belongs to a run outside this workspace`]);
+        continue;
+      }
+      if (owner !== undefined) {
+        this.sql.deleteRun.run(workspace.num, owner.created_at, run.sessionId);
+        this.sql.deleteEvents.run(workspace.num, owner.created_at, run.sessionId);
+      }
+      this.sql.insertRun.run(this.row(run, workspace));
+      if (owner === undefined) counts.inserted += 1;
+      else counts.updated += 1;
+    }
+    return counts;
+  }
+}
