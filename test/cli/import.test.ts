@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { test } from 'node:test';
 import { runCli, runsIn } from '../support/cli.ts';
 import { importRun, ndjson } from '../support/runs.ts';
-import { eachDatabase } from '../support/stores.ts';
+import { DEFAULT_STORE_ONLY, eachDatabase } from '../support/stores.ts';
 
 eachDatabase('runledger import', (db) => {
   test('loads an NDJSON file as POST /runs/import does: inserted, updated, rejected lines', async () => {
@@ -34,4 +34,4 @@ eachDatabase('runledger import', (db) => {
     assert.notEqual(result.code, 0);
     assert.ok(result.stderr.length > 0);
   });
-});
+}, DEFAULT_STORE_ONLY);

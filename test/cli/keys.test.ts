@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { assertError, okBody } from '../support/assertions.ts';
 import { runCli, ServerProcess } from '../support/cli.ts';
-import { eachDatabase } from '../support/stores.ts';
+import { DEFAULT_STORE_ONLY, eachDatabase } from '../support/stores.ts';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
@@ -49,4 +49,4 @@ eachDatabase('runledger keys', (db) => {
       await server.stop('SIGTERM');
     }
   });
-});
+}, DEFAULT_STORE_ONLY);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { runCli, runsIn } from '../support/cli.ts';
-import { eachDatabase } from '../support/stores.ts';
+import { DEFAULT_STORE_ONLY, eachDatabase } from '../support/stores.ts';
 import { DAY } from '../support/times.ts';
 
 const RUNS = 400;
@@ -36,4 +36,4 @@ eachDatabase('runledger seed', (db, kind) => {
     assert.notEqual(result.code, 0);
     assert.match(result.stderr, /runs/);
   });
-});
+}, DEFAULT_STORE_ONLY);

@@ -1,12 +1,19 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import { assertError, okBody } from '../support/assertions.ts';
 import { ServerProcess } from '../support/cli.ts';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { createRun, importRun, ndjson, postImport } from '../support/runs.ts';
 import { eachDatabase } from '../support/stores.ts';
 
 const SHUTDOWN_LIMIT_MS = 5000;
+
+/** Contract section 9: on SIGINT or SIGTERM, serve exits 0 within 5 s. */
+async function assertCleanExit(server: ServerProcess, ending: ReturnType<ServerProcess['stop']>): Promise<void> {
+  const ended = await ending;
+  assert.deepEqual([ended.code, ended.signal], [0, null], `after ${ended.ms} ms: ${server.output()}`);
+  assert.ok(ended.ms < SHUTDOWN_LIMIT_MS, `took ${ended.ms} ms`);
+}
 
 eachDatabase('runledger serve', (db) => {
   let key: string;
@@ -24,9 +31,7 @@ eachDatabase('runledger serve', (db) => {
       assert.deepEqual(okBody(await server.client(undefined).get('/healthz')), { status: 'ok' });
       await createRun(server.client(key));
     } finally {
-      const ended = await server.stop('SIGTERM');
-      assert.deepEqual([ended.code, ended.signal], [0, null], server.output());
-      assert.ok(ended.ms < SHUTDOWN_LIMIT_MS, `took ${ended.ms} ms`);
+      await assertCleanExit(server, server.stop('SIGTERM'));
     }
   });
 
@@ -36,9 +41,7 @@ eachDatabase('runledger serve', (db) => {
       assert.equal(server.firstKey, undefined, server.output());
       assert.equal(okBody(await server.client(key).runs()).length, 1);
     } finally {
-      const ended = await server.stop('SIGINT');
-      assert.deepEqual([ended.code, ended.signal], [0, null], server.output());
-      assert.ok(ended.ms < SHUTDOWN_LIMIT_MS, `took ${ended.ms} ms`);
+      await assertCleanExit(server, server.stop('SIGINT'));
     }
   });
 
@@ -58,8 +61,6 @@ eachDatabase('runledger serve', (db) => {
     body.close();
     const result = okBody(await reply);
     assert.deepEqual([result.inserted, result.rejected], [200, []]);
-    const how = await ended;
-    assert.deepEqual([how.code, how.signal], [0, null], `${how.ms} ms ${server.output()}`);
-    assert.ok(how.ms < SHUTDOWN_LIMIT_MS, `took ${how.ms} ms`);
+    await assertCleanExit(server, ended);
   });
 });

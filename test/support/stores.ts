@@ -74,8 +74,9 @@ export function forEachStore<T>(
   start: (kind: StoreKind) => Promise<T>,
   stop: (made: T) => Promise<void>,
   body: (get: () => T, kind: StoreKind) => void,
+  only?: readonly string[],
 ): void {
-  for (const kind of testStores()) {
+  for (const kind of testStores().filter((k) => only === undefined || only.includes(k.name))) {
     describe(`${title} [${kind.name}]`, () => {
       let made: T | undefined;
       before(async () => {
@@ -92,6 +93,13 @@ export function forEachStore<T>(
   }
 }
 
-/** A fresh database per test store, for tests that run the command line against it. */
-export const eachDatabase = (title: string, body: (db: () => TestDatabase, kind: StoreKind) => void): void =>
-  forEachStore(title, (kind) => kind.create(), (db) => db.drop(), body);
+/**
+ * A fresh database per test store, for tests that run the command line
+ * against it; `only` narrows the stores for commands whose store-specific part
+ * the API tests already cover on every store, since each process costs seconds.
+ */
+export const eachDatabase = (title: string, body: (db: () => TestDatabase, kind: StoreKind) => void, only?: readonly string[]): void =>
+  forEachStore(title, (kind) => kind.create(), (db) => db.drop(), body, only);
+
+/** The embedded default store, for command-line tests that need not run on every store. */
+export const DEFAULT_STORE_ONLY = ['sqlite'] as const;
