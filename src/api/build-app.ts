@@ -52,6 +52,15 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
   app.addHook('onRequest', async (request, reply) => {
     if ((request.routeOptions.config as { keyed?: boolean }).keyed) await authenticate.call(app, request, reply);
   });
+  // A JSON route refuses other bodies up front: Fastify would hand text or an NDJSON stream to validation, which then names a field.
+  app.addHook('preParsing', async (request, _reply, payload) => {
+    const type = request.headers['content-type'];
+    const takesJson = (request.routeOptions.schema as { body?: unknown } | undefined)?.body !== undefined;
+    if (takesJson && type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
+      throw new ApiError('unsupported_media_type', `${request.method} ${request.routeOptions.url?.replace(/:(\w+)/g, '{$1}')} takes Content-Type: application/json`);
+    }
+    return payload;
+  });
   app.addHook('onClose', async () => runStore.close());
 
   await app.register(swagger, {
