@@ -99,9 +99,19 @@ eachStore('errors of contract section 3', (api) => {
     }
   });
 
-  test('415 for an import that is not NDJSON', async () => {
+  test('415 for a body of a Content-Type the route does not take, and nothing is written', async () => {
     const { client } = await api().workspace();
     assertError(await client.post('/runs/import', { session_id: randomUUID() }), 415, 'unsupported_media_type');
+    const run = await createRun(client);
+    const json = JSON.stringify({ workflow_id: randomUUID(), event: 'execution.start' });
+    for (const type of ['text/plain', 'application/x-ndjson', 'application/x-www-form-urlencoded', 'application/jsonl']) {
+      for (const path of ['/run', `/run/${run.session_id}/events`]) {
+        assertError(await client.request('POST', path, { raw: json, headers: { 'content-type': type } }), 415, 'unsupported_media_type');
+      }
+    }
+    okBody(await client.request('POST', '/run', { raw: json, headers: { 'content-type': 'application/json; charset=utf-8' } }), 201);
+    assert.equal(okBody(await client.runs()).length, 2);
+    assert.equal(okBody(await client.get(`/run/${run.session_id}`)).status, 'execution.queued');
   });
 
   test('the unkeyed routes answer without a key', async () => {

@@ -31,7 +31,7 @@ test('the headers: Limit is the burst, Remaining counts down, Reset is the secon
   const empty = limit.take('k');
   assert.equal(empty.allowed, false);
   assert.equal(empty.headers['x-ratelimit-reset'], '10');
-  assert.equal(first.headers['retry-after'], undefined, 'Retry-After only on a refusal');
+  assert.equal((first.headers as Record<string, string>)['retry-after'], undefined, 'Retry-After only on a refusal');
 });
 
 test('each key has its own bucket', () => {
