@@ -1,4 +1,5 @@
 import type { HolResult } from './hol.ts';
+import type { LoadResult } from './load.ts';
 import type { ImportResult } from './import.ts';
 import type { MemoryResult } from './memory.ts';
 import type { ReadResult } from './reads.ts';
@@ -6,6 +7,8 @@ import { num, ratio, type Report } from './report.ts';
 import type { InProcessWrites, WriteResult } from './writes.ts';
 
 const ms = (value: number) => num(value);
+/** A load in which no request finished has no latency to show. */
+const p99 = (r: LoadResult) => (r.requests === 0 ? '–' : ms(r.p99));
 const checked = (ok: boolean) => (ok ? 'ok' : '**MISMATCH**');
 
 export function readTables(report: Report, results: ReadResult[], connections: number): void {
@@ -45,8 +48,17 @@ export function readTables(report: Report, results: ReadResult[], connections: n
 export function holTable(report: Report, results: HolResult[]): void {
   report.heading('Head-of-line blocking (issue 5 target 4): Q3 alone vs beside Q6');
   report.table(
-    ['server', 'Q3 p99 ms alone', 'Q3 p99 ms beside Q6', 'beside/alone', 'Q3 req/s alone', 'Q3 req/s beside', 'Q6 req/s meanwhile'],
-    results.map((r) => [r.server, ms(r.alone.p99), ms(r.beside.p99), ratio(r.beside.p99, r.alone.p99), num(r.alone.rps), num(r.beside.rps), num(r.big.rps)]),
+    ['server', 'Q3 p99 ms alone', 'Q3 p99 ms beside Q6', 'beside/alone', 'Q3 req/s alone', 'Q3 req/s beside', 'Q6 req/s meanwhile', 'failures'],
+    results.map((r) => [
+      r.server,
+      p99(r.alone),
+      p99(r.beside),
+      r.beside.requests === 0 ? 'no Q3 finished' : ratio(r.beside.p99, r.alone.p99),
+      num(r.alone.rps),
+      num(r.beside.rps),
+      num(r.big.rps),
+      String(r.alone.failures + r.beside.failures + r.big.failures),
+    ]),
   );
 }
 
