@@ -65,8 +65,8 @@ export function holTable(report: Report, results: HolResult[]): void {
 export function memoryTable(report: Report, results: MemoryResult[]): void {
   report.heading('Memory (issue 5 target 5): 64 connections asking for 10,000-row pages (Q6)');
   report.table(
-    ['server', 'RSS idle MB', 'peak RSS MB', 'req/s', 'failures'],
-    results.map((r) => [r.server, num(r.idleMb), num(r.peakMb), num(r.load.rps), String(r.load.failures)]),
+    ['server', 'RSS idle MB', 'peak RSS MB', 'peak anonymous RSS MB', 'req/s', 'failures'],
+    results.map((r) => [r.server, num(r.idleMb), num(r.peakMb), num(r.peakAnonMb), num(r.load.rps), String(r.load.failures)]),
   );
   const [a, b] = results;
   if (a && b) report.line(`\nPeak RSS runledger/thin: ${ratio(a.peakMb, b.peakMb)} (target: runledger under 300 MB).`);
