@@ -1,0 +1,139 @@
+/**
+ * PostgreSQL upkeep as an operator meets it: `runledger migrate` run by
+ * several processes at once, partitions made on the fly for any month an
+ * import reaches, and `runledger prune` dropping whole months past the
+ * 365-day reach of GET /runs (and nothing younger), from another process
+ * while a store is open.
+ */
+import assert from 'node:assert/strict';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, before, test } from 'node:test';
+import pg from 'pg';
+import type { ImportItem } from '../src/domain/import-line.ts';
+import type { Run } from '../src/domain/run.ts';
+import { MICROS_PER_DAY, nowMicros, type Micros } from '../src/domain/timestamp.ts';
+import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
+import { runCli } from './support/cli.ts';
+import { testStores, type TestDatabase } from './support/stores.ts';
+
+let db: TestDatabase;
+
+before(async () => {
+  db = await testStores().find((k) => k.name === 'postgres')!.create();
+});
+
+after(async () => {
+  await db?.drop();
+});
+
+async function partitions(): Promise<string[]> {
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query<{ name: string }>(
+      `SELECT c.relname AS name FROM pg_inherits i JOIN pg_class c ON c.oid = i.inhrelid WHERE i.inhparent = 'runs'::regclass ORDER BY 1`,
+    );
+    return rows.map((r) => r.name);
+  } finally {
+    await client.end();
+  }
+}
+
+const partitionOf = (micros: Micros): string => {
+  const date = new Date(micros / 1000);
+  return `runs_p${date.getUTCFullYear()}${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+};
+
+const NOW = nowMicros();
+const ago = (days: number): Micros => NOW - days * MICROS_PER_DAY;
+
+function imported(workspaceId: string, sessionId: string, createdAt: Micros, line = 1): ImportItem {
+  const run: Run = {
+    sessionId,
+    workspaceId,
+    workflowId: '7a1c2e3f-4b5d-4e6f-8a7b-9c0d1e2f3a4b',
+    status: 'execution.success',
+    createdAt,
+    executionStart: null,
+    executionEnd: null,
+    dryRun: false,
+    credentialId: null,
+  };
+  return { line, run };
+}
+
+test('migrate: several processes at once apply each version once and make the coming months', async () => {
+  const results = await Promise.all([1, 2, 3].map(() => runCli(['migrate', '--db', db.url])));
+  for (const result of results) assert.equal(result.code, 0, result.stderr);
+  const client = new pg.Client({ connectionString: db.url });
+  await client.connect();
+  try {
+    const { rows } = await client.query('SELECT version FROM schema_migrations ORDER BY version');
+    assert.deepEqual(rows, [{ version: 1 }]);
+  } finally {
+    await client.end();
+  }
+  const made = await partitions();
+  const today = new Date(NOW / 1000);
+  for (const ahead of [0, 1, 2, 3]) {
+    const month = Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + ahead, 1) * 1000;
+    assert.ok(made.includes(partitionOf(month)), `${partitionOf(month)} made ahead: ${made}`);
+  }
+});
+
+test('import makes any month it reaches; prune drops the months past 365 days and only those', async () => {
+  const ids = {
+    ancient: 'a0000000-0000-4000-8000-000000000001',
+    old: 'a0000000-0000-4000-8000-000000000002',
+    reachable: 'a0000000-0000-4000-8000-000000000003',
+    future: 'a0000000-0000-4000-8000-000000000004',
+  };
+  const store = await PostgresStore.open({ url: db.url, poolSize: 2 });
+  try {
+    const runs = (await store.workspace('upkeep', true))!;
+    const result = await runs.importRuns([
+      imported(runs.workspaceId, ids.ancient, ago(800), 1),
+      imported(runs.workspaceId, ids.old, ago(400), 2),
+      imported(runs.workspaceId, ids.reachable, ago(364), 3),
+      imported(runs.workspaceId, ids.future, ago(-400), 4),
+    ]);
+    assert.deepEqual(result.rejected, []);
+    assert.equal(result.inserted, 4);
+    const before = await partitions();
+    for (const at of [ago(800), ago(400), ago(364), ago(-400)]) assert.ok(before.includes(partitionOf(at)), `${partitionOf(at)} made by the import`);
+
+    const refused = await runCli(['prune', '--older-than', '30d', '--db', db.url]);
+    assert.notEqual(refused.code, 0);
+    assert.match(refused.stderr, /at least 365d/);
+    assert.deepEqual(await partitions(), before, 'a refused prune drops nothing');
+
+    const pruned = await runCli(['prune', '--older-than', '365d', '--db', db.url]);
+    assert.equal(pruned.code, 0, pruned.stderr);
+    const remaining = await partitions();
+    assert.ok(!remaining.includes(partitionOf(ago(800))) && !remaining.includes(partitionOf(ago(400))), `old months dropped: ${remaining}`);
+    assert.ok(remaining.includes(partitionOf(ago(364))) && remaining.includes(partitionOf(ago(-400))), `young months kept: ${remaining}`);
+    assert.equal(await runs.getRun(ids.old), null);
+    assert.equal((await runs.getRun(ids.reachable))?.run.createdAt, ago(364));
+
+    // The pruned runs' ids are free again, and their month is made anew although this store had seen it.
+    const other = (await store.workspace('elsewhere', true))!;
+    const again = await other.importRuns([imported(other.workspaceId, ids.ancient, ago(800))]);
+    assert.deepEqual({ inserted: again.inserted, rejected: again.rejected }, { inserted: 1, rejected: [] });
+    assert.equal((await other.getRun(ids.ancient))?.run.createdAt, ago(800));
+  } finally {
+    await store.close();
+  }
+});
+
+test('prune on SQLite refuses with a message and deletes nothing', async () => {
+  const dir = await mkdtemp(join(tmpdir(), 'runledger-prune-'));
+  try {
+    const result = await runCli(['prune', '--older-than', '365d', '--db', join(dir, 'runledger.db')]);
+    assert.equal(result.code, 1);
+    assert.match(result.stderr, /SQLite store keeps every run/);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
