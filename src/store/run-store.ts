@@ -84,7 +84,7 @@ export interface RunStore {
   close(): Promise<void>;
 }
 
-const UNAVAILABLE_CODES = /^(SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|PROTOCOL)|ECONNREFUSED|ECONNRESET|ETIMEDOUT|EPIPE|ENOTFOUND|EHOSTUNREACH|57P0[1-3]|08\w{3}|53300)/;
+const UNAVAILABLE_CODES = /^(SQLITE_(BUSY|LOCKED|CANTOPEN|IOERR|FULL|PROTOCOL)|ECONNREFUSED|ECONNRESET|ECONNABORTED|ETIMEDOUT|EPIPE|ENOTFOUND|EAI_AGAIN|EHOSTUNREACH|ENETUNREACH|57P0[1-3]|08\w{3}|53300)/;
 
 /** True for a store error that means "the database cannot be reached now" (answered 503), not a bug. */
 export function isUnavailableError(error: unknown): boolean {
