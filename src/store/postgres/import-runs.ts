@@ -3,6 +3,7 @@ import { ImportTally, type ImportItem } from '../../domain/import-line.ts';
 import { renderRun, type Run } from '../../domain/run.ts';
 import type { ImportResult } from '../../domain/schemas.ts';
 import type { Micros } from '../../domain/timestamp.ts';
+import { toDbTextOrNull } from './nul-safe-text.ts';
 import { inTransaction } from './open-database.ts';
 import type { MonthlyPartitions } from './partitions.ts';
 import { SQL } from './statements.ts';
@@ -15,9 +16,9 @@ const NO_PARTITION = '23514';
  * Stores an import a batch at a time, each batch in one transaction of a
  * few set-based statements (arrays bound to unnest): lock the owners of the
  * batch's session_ids, claim the new ones, delete the runs that lines
- * replace, insert every line's run. All but the last batch commit without waiting
- * for the disk; the last one's durable commit flushes the WAL of all of them,
- * so the answer still comes only once the whole import is durable.
+ * replace, insert every line's run. All but the last batch commit without
+ * waiting for the disk; the last one's durable commit flushes the WAL of all
+ * of them, so the answer still comes only once the whole import is durable.
  */
 export async function importRuns(
   pool: pg.Pool,
@@ -119,7 +120,7 @@ async function writeRuns(client: pg.PoolClient, ws: number, latest: Map<string, 
       runs.map((r) => r.executionStart),
       runs.map((r) => r.executionEnd),
       runs.map((r) => r.dryRun),
-      runs.map((r) => r.credentialId),
+      runs.map((r) => toDbTextOrNull(r.credentialId)),
       runs.map((r) => renderRun(r)),
       runs.map((r) => inputs.get(r.sessionId) ?? null),
     ],

@@ -2,6 +2,7 @@ import type pg from 'pg';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { listPlan, MAX_FAN_OUT, type Filter } from '../list-plan.ts';
 import type { RunPage } from '../run-store.ts';
+import { toDbText } from './nul-safe-text.ts';
 
 /** Sorts before every session_id: (t, NIL) excludes every run at t and nothing after it. */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -36,6 +37,9 @@ function readOf(query: ListQuery): Read {
   ].join(',');
   return { shared, fannedOut, name: `rl_list_${name}` };
 }
+
+/** Credential ids are stored escaped (nul-safe-text.ts); UUIDs and statuses cannot need it. */
+const dbValue = (f: Filter, value: string): string => (f.column === 'credential_id' ? toDbText(value) : value);
 
 const cast = (f: Filter): string => (f.column === 'workflow_id' ? 'uuid' : 'text');
 
@@ -87,8 +91,8 @@ export function listStatement(workspace: number, query: ListQuery): pg.QueryConf
       cursorAt,
       cursorId,
       query.limit,
-      ...read.shared.map((f) => (f.values.length === 1 ? f.values[0] : f.values)),
-      ...read.fannedOut.flatMap((f) => f.values),
+      ...read.shared.map((f) => (f.values.length === 1 ? dbValue(f, f.values[0]) : f.values.map((v) => dbValue(f, v)))),
+      ...read.fannedOut.flatMap((f) => f.values.map((v) => dbValue(f, v))),
     ],
     rowMode: 'array',
   };

@@ -10,6 +10,7 @@ import { MICROS_PER_DAY, nowMicros, type Micros } from '../../domain/timestamp.t
 import type { CreatedRun, Idempotency, NewRun, RunDetail, RunPage, WorkspaceRuns } from '../run-store.ts';
 import { importRuns } from './import-runs.ts';
 import { listRuns } from './list-runs.ts';
+import { fromDbText, toDbTextOrNull } from './nul-safe-text.ts';
 import { inTransaction } from './open-database.ts';
 import type { MonthlyPartitions } from './partitions.ts';
 import { SQL, type RunRow, type WorkspaceRef } from './statements.ts';
@@ -44,7 +45,7 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
       executionStart: row.execution_start,
       executionEnd: row.execution_end,
       dryRun: row.dry_run,
-      credentialId: row.credential_id,
+      credentialId: row.credential_id === null ? null : fromDbText(row.credential_id),
     };
   }
 
@@ -78,7 +79,7 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
     const json = renderRun(run);
     const insert = {
       ...SQL.insertRun,
-      values: [this.ws, run.sessionId, createdAt, run.workflowId, run.dryRun, run.credentialId, json, input.inputs],
+      values: [this.ws, run.sessionId, createdAt, run.workflowId, run.dryRun, toDbTextOrNull(run.credentialId), json, input.inputs],
     };
     if (idempotency === undefined) {
       await this.pool.query(insert);

@@ -1,0 +1,51 @@
+/**
+ * PostgreSQL text cannot hold U+0000, SQLite can, and a credential_id is any
+ * string of 1 to 256 characters: the PostgreSQL store escapes it. Checked on
+ * every store, since the point is that they answer alike: ids that differ
+ * only by NUL, backslash and the escape's own spelling stay distinct,
+ * round-trip exactly and filter exactly.
+ */
+import assert from 'node:assert/strict';
+import { after, before, describe, test } from 'node:test';
+import { nowMicros, MICROS_PER_DAY } from '../src/domain/timestamp.ts';
+import { loadConfig } from '../src/config.ts';
+import { openStore } from '../src/store/open-store.ts';
+import type { RunStore } from '../src/store/run-store.ts';
+import { testStores, type TestDatabase } from './support/stores.ts';
+
+const CREDENTIALS = ['a\0b', 'a\\0b', 'a\\\\0b', 'a\\b', '\0', '\\', 'plain'];
+
+for (const kind of testStores()) {
+  describe(`credential ids with NUL and backslashes [${kind.name}]`, () => {
+    let db: TestDatabase;
+    let store: RunStore;
+
+    before(async () => {
+      db = await kind.create();
+      store = await openStore(loadConfig({ db: db.url }, {}));
+    });
+
+    after(async () => {
+      await store?.close();
+      await db?.drop();
+    });
+
+    test('each is stored as given and found only by itself', async () => {
+      const runs = (await store.workspace('texts', true))!;
+      const made = new Map<string, string>();
+      for (const credentialId of CREDENTIALS) {
+        const created = await runs.createRun({ workflowId: 'b1c2d3e4-f5a6-4b7c-8d9e-0f1a2b3c4d5e', credentialId, dryRun: false, inputs: null });
+        made.set(credentialId, JSON.parse(created.body).session_id);
+      }
+      const now = nowMicros();
+      for (const credentialId of CREDENTIALS) {
+        const sessionId = made.get(credentialId)!;
+        assert.equal((await runs.getRun(sessionId))?.run.credentialId, credentialId);
+        const page = await runs.listRuns({ start: now - MICROS_PER_DAY, end: now + 1000, workflowIds: [], statuses: [], credentialIds: [credentialId], limit: 100 });
+        assert.deepEqual(JSON.parse(page.body).map((r: { session_id: string }) => r.session_id), [sessionId], JSON.stringify(credentialId));
+      }
+      const pair = await runs.listRuns({ start: now - MICROS_PER_DAY, end: now + 1000, workflowIds: [], statuses: [], credentialIds: ['a\0b', 'a\\0b'], limit: 100 });
+      assert.deepEqual(new Set(JSON.parse(pair.body).map((r: { session_id: string }) => r.session_id)), new Set([made.get('a\0b'), made.get('a\\0b')]));
+    });
+  });
+}
