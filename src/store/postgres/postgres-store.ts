@@ -6,6 +6,7 @@ import type { Authenticated, CreatedKey, RunStore, WorkspaceRuns } from '../run-
 import { inTransaction, openDatabase } from './open-database.ts';
 import { MonthlyPartitions } from './partitions.ts';
 import { SQL, type WorkspaceRef } from './statements.ts';
+import { KeyCache } from './key-cache.ts';
 import { PostgresWorkspaceRuns } from './workspace-runs.ts';
 
 export interface PostgresOptions {
@@ -15,6 +16,8 @@ export interface PostgresOptions {
 
 /** The server store: a pool of connections to one PostgreSQL database. */
 export class PostgresStore implements RunStore {
+  private readonly keys = new KeyCache();
+
   private constructor(
     private readonly pool: pg.Pool,
     private readonly partitions: MonthlyPartitions,
@@ -38,11 +41,15 @@ export class PostgresStore implements RunStore {
   }
 
   async authenticate(key: string): Promise<Authenticated | null> {
+    const cached = this.keys.get(key);
+    if (cached !== undefined) return { runs: this.runsOf(cached.workspace), keyId: cached.keyId };
     const id = keyId(key);
     if (id === undefined) return null;
     const row = (await this.pool.query<WorkspaceRef & { hash: Buffer }>({ ...SQL.keyById, values: [id] })).rows[0];
     if (row === undefined || !keyMatches(key, row.hash)) return null;
-    return { runs: this.runsOf(row), keyId: id };
+    const workspace = { num: row.num, id: row.id };
+    this.keys.set(key, workspace, id);
+    return { runs: this.runsOf(workspace), keyId: id };
   }
 
   async workspace(name: string, create: boolean): Promise<WorkspaceRuns | null> {
@@ -65,6 +72,7 @@ export class PostgresStore implements RunStore {
   async revokeKey(key: string): Promise<boolean> {
     const id = keyId(key);
     if (id === undefined) return false;
+    this.keys.forget(key);
     return (await this.pool.query({ ...SQL.revokeKey, values: [nowMicros(), id, hashKey(key)] })).rowCount === 1;
   }
 

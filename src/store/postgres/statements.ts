@@ -3,6 +3,8 @@
  * prepares it once per connection and then only binds and executes it.
  * `$1` is always the workspace's num where a statement is per workspace.
  */
+import type { RunRow as BaseRunRow } from '../run-row.ts';
+
 const named = <T extends Record<string, string>>(texts: T): { [K in keyof T]: { name: string; text: string } } =>
   Object.fromEntries(Object.entries(texts).map(([name, text]) => [name, { name: `rl_${name}`, text }])) as never;
 
@@ -43,20 +45,9 @@ export const SQL = named({
   ping: 'SELECT 1',
 });
 
-/** A workspace as the PostgreSQL store knows it: its small integer and its UUID. */
-export interface WorkspaceRef {
-  num: number;
-  id: string;
-}
+export type { WorkspaceRef } from '../run-row.ts';
 
-export interface RunRow {
-  session_id: string;
-  workflow_id: string;
-  status: string;
-  created_at: number;
-  execution_start: number | null;
-  execution_end: number | null;
-  dry_run: boolean;
-  credential_id: string | null;
+/** A run row with its events: JSON text, or null while its history is the one its fields imply. */
+export interface RunRow extends BaseRunRow {
   events: string | null;
 }

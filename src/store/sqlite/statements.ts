@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import type { RunRow as BaseRunRow } from '../run-row.ts';
 
 const RUN_COLUMNS = 'session_id, workflow_id, status, created_at, execution_start, execution_end, dry_run, credential_id';
 
@@ -41,19 +42,5 @@ export function prepareStatements(db: Database.Database) {
 
 export type Statements = ReturnType<typeof prepareStatements>;
 
-/** A workspace as the SQLite store knows it: its small integer and its UUID. */
-export interface WorkspaceRef {
-  num: number;
-  id: string;
-}
-
-export interface RunRow {
-  session_id: string;
-  workflow_id: string;
-  status: string;
-  created_at: number;
-  execution_start: number | null;
-  execution_end: number | null;
-  dry_run: number;
-  credential_id: string | null;
-}
+export type { WorkspaceRef } from '../run-row.ts';
+export type RunRow = BaseRunRow<number>;
