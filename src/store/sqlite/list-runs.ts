@@ -43,7 +43,10 @@ export class RunLister {
     const params: Record<string, unknown> = {
       ws: workspace,
       start: query.start,
-      end: query.end,
+      // SQLite bounds an index range by created_at alone, not by the row value
+      // below, so the cursor must also cap `end`: else a deep page would walk
+      // every row from `end` down to the cursor.
+      end: Math.min(query.end, query.cursor?.createdAt ?? query.end),
       cursorAt: query.cursor?.createdAt ?? query.end,
       cursorId: query.cursor ? (query.cursor.sessionId ?? '') : AFTER_ANY_ID,
       limit: query.limit,
