@@ -76,7 +76,7 @@ for (const limit of [1000, 10000]) {
   const query = { start: now - 30 * MICROS_PER_DAY, end: now, limit, workflowIds: [], statuses: [], credentialIds: [] };
   const params = { start: query.start, end: query.end, limit, wsid: ws.workspaceId };
   const ways: Record<string, () => string> = {
-    stored: () => lister.list(1, query).body,
+    stored: () => lister.list(1, query).body as string,
     sqlite: () => inSqlite.get(params) as string,
     schema: () => schema(toObjects(params)),
     stringify: () => JSON.stringify(toObjects(params)),

@@ -42,10 +42,10 @@ for (const kind of testStores()) {
         const sessionId = made.get(credentialId)!;
         assert.equal((await runs.getRun(sessionId))?.run.credentialId, credentialId);
         const page = await runs.listRuns({ start: now - MICROS_PER_DAY, end: now + 1000, workflowIds: [], statuses: [], credentialIds: [credentialId], limit: 100 });
-        assert.deepEqual(JSON.parse(page.body).map((r: { session_id: string }) => r.session_id), [sessionId], JSON.stringify(credentialId));
+        assert.deepEqual(JSON.parse(page.body.toString()).map((r: { session_id: string }) => r.session_id), [sessionId], JSON.stringify(credentialId));
       }
       const pair = await runs.listRuns({ start: now - MICROS_PER_DAY, end: now + 1000, workflowIds: [], statuses: [], credentialIds: ['a\0b', 'a\\0b'], limit: 100 });
-      assert.deepEqual(new Set(JSON.parse(pair.body).map((r: { session_id: string }) => r.session_id)), new Set([made.get('a\0b'), made.get('a\\0b')]));
+      assert.deepEqual(new Set(JSON.parse(pair.body.toString()).map((r: { session_id: string }) => r.session_id)), new Set([made.get('a\0b'), made.get('a\\0b')]));
     });
   });
 }

@@ -16,8 +16,8 @@ import type { ImportItem } from '../domain/import-line.ts';
 import type { ImportResult } from '../domain/schemas.ts';
 
 export interface RunPage {
-  /** The JSON array of runs, exactly as sent. */
-  body: string;
+  /** The JSON array of runs, exactly as sent: as text, or as its UTF-8 bytes. */
+  body: string | Buffer;
   count: number;
   /** The last run of the page, for the next cursor. */
   last?: { createdAt: Micros; sessionId: string };

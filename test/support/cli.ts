@@ -92,7 +92,7 @@ export async function runsIn(db: string, workspace: string, days = 366): Promise
     const now = Date.now() * 1000;
     const all: RunObject[] = [];
     for (let page = await runs.listRuns(listAll(now - days * 86_400_000_000, now)); page.count > 0; ) {
-      all.push(...(JSON.parse(page.body) as RunObject[]));
+      all.push(...(JSON.parse(page.body.toString()) as RunObject[]));
       if (page.last === undefined || page.count < 10_000) break;
       page = await runs.listRuns(listAll(now - days * 86_400_000_000, now, page.last));
     }

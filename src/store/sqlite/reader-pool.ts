@@ -40,7 +40,7 @@ export class ReaderPool {
       const task = slot.task!;
       slot.task = null;
       slot.worker.unref();
-      if (message.page) task.resolve(message.page);
+      if (message.page) task.resolve({ ...message.page, body: Buffer.from(message.page.body as unknown as Uint8Array) });
       else task.reject(Object.assign(new Error(message.error!.message), { code: message.error!.code }));
       this.dispatch();
     });
