@@ -11,15 +11,11 @@ interface Task {
   reject: (error: Error) => void;
 }
 
-/** Pages over this many rows are "large": they are kept off the first reader. */
-const LARGE_PAGE = 1000;
-
 
 /**
- * Reader threads for GET /runs on SQLite (better-sqlite3 is synchronous, so a
- * read on the main thread would freeze every other request while it runs).
- * The first reader takes only pages of up to 1,000 rows, so small queries
- * never queue behind a 10,000-row page; the others take anything.
+ * Reader threads for large GET /runs pages on SQLite (better-sqlite3 is
+ * synchronous, so a long read on the main thread would freeze every other
+ * request while it runs). Each thread takes the next queued page when free.
  */
 export class ReaderPool {
   private readonly workers: Array<{ worker: Worker; task: Task | null }> = [];
@@ -62,18 +58,16 @@ export class ReaderPool {
   }
 
   private dispatch(): void {
-    this.workers.forEach((slot, index) => {
-      if (slot.task !== null) return;
-      const smallOnly = index === 0 && this.workers.length > 1;
-      const at = this.queue.findIndex((task) => !smallOnly || task.query.limit <= LARGE_PAGE);
-      if (at === -1) return;
-      const [task] = this.queue.splice(at, 1);
+    for (const slot of this.workers) {
+      if (slot.task !== null) continue;
+      const task = this.queue.shift();
+      if (task === undefined) return;
       slot.task = task;
       // An idle reader must not keep the process alive; a busy one must.
       slot.worker.ref();
       const request: ReadRequest = { workspace: task.workspace, query: task.query };
       slot.worker.postMessage(request);
-    });
+    }
   }
 
   async close(): Promise<void> {

@@ -20,6 +20,14 @@ export interface SqliteOptions {
   readers: number;
 }
 
+/**
+ * Pages of up to this many rows are read on the calling thread: they take a
+ * millisecond or two, less than handing them to a thread and back. Larger
+ * ones go to the reader threads, so that no 10,000-row page holds the event
+ * loop that every other request needs.
+ */
+export const LARGE_PAGE = 1000;
+
 /** Reads a page of runs of a workspace (by its num). */
 export type PageReader = (workspace: number, query: ListQuery) => Promise<RunPage>;
 
@@ -38,13 +46,14 @@ export class SqliteStore implements RunStore {
   constructor(options: SqliteOptions) {
     this.db = openDatabase(options.path);
     this.sql = prepareStatements(this.db);
+    const lister = new RunLister(this.db);
+    const inline: PageReader = async (workspace, query) => lister.list(workspace, query);
     if (options.readers > 0 && options.path !== ':memory:') {
       const pool = new ReaderPool(options.path, options.readers);
       this.readers = pool;
-      this.readPage = (workspace, query) => pool.list(workspace, query);
+      this.readPage = (workspace, query) => (query.limit > LARGE_PAGE ? pool.list(workspace, query) : inline(workspace, query));
     } else {
-      const lister = new RunLister(this.db);
-      this.readPage = async (workspace, query) => lister.list(workspace, query);
+      this.readPage = inline;
     }
     this.writes = new WriteBatcher(options.groupCommit, options.path === ':memory:' ? { writer: new RunWriter(this.db) } : { path: options.path });
   }
