@@ -62,7 +62,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     rateLimit: rate === 'off' ? null : integer('rate-limit', rate, 1, 1_000_000),
     groupCommit: onOff('group-commit', pick('groupCommit', 'on')),
     poolSize: integer('pool-size', pick('poolSize', '10'), 1, 1000),
-    readers: integer('readers', pick('readers', '2'), 0, 64),
+    readers: integer('readers', pick('readers', '1'), 0, 64),
     logLevel: pick('logLevel', 'info'),
   });
 }
