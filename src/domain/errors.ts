@@ -54,5 +54,8 @@ export function quote(value: unknown): string {
   return JSON.stringify(cut);
 }
 
+export const idempotencyConflict = (): ApiError =>
+  new ApiError('idempotency_conflict', 'this Idempotency-Key was used with a different body in the last 24 hours');
+
 export const invalidParameter = (param: string, expected: string, got: unknown): ApiError =>
   new ApiError('invalid_parameter', `${param} must be ${expected}, got ${quote(got)}`, param);

@@ -11,7 +11,7 @@
 import type { ListQuery } from '../domain/list-query.ts';
 import type { Run, RunEvent } from '../domain/run.ts';
 import type { Status } from '../domain/statuses.ts';
-import type { Micros } from '../domain/timestamp.ts';
+import { MICROS_PER_DAY, type Micros } from '../domain/timestamp.ts';
 import type { ImportItem } from '../domain/import-line.ts';
 import type { ImportResult } from '../domain/schemas.ts';
 
@@ -35,6 +35,9 @@ export interface NewRun {
   /** run_input_variables, webhook and additional_context, stored as given. */
   inputs: string | null;
 }
+
+/** How long an Idempotency-Key answers with its first response (contract section 6). */
+export const IDEMPOTENCY_WINDOW = MICROS_PER_DAY;
 
 export interface Idempotency {
   key: string;

@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { listPlan, MAX_FAN_OUT, type Filter } from '../list-plan.ts';
+import { pageOfRows, type PageRow } from '../page-of-rows.ts';
 import type { RunPage } from '../run-store.ts';
 import { toDbText } from './nul-safe-text.ts';
 
@@ -100,10 +101,5 @@ export function listStatement(workspace: number, query: ListQuery): pg.QueryConf
 
 /** A page of runs: the stored JSON fragments joined, byte for byte what the SQLite store sends. */
 export async function listRuns(pool: pg.Pool, workspace: number, query: ListQuery): Promise<RunPage> {
-  const { rows } = await pool.query<[number, string, string]>(listStatement(workspace, query));
-  if (rows.length === 0) return { body: '[]', count: 0 };
-  const [createdAt, sessionId] = rows[rows.length - 1];
-  let body = '[';
-  for (let i = 0; i < rows.length; i += 1) body += i === 0 ? rows[i][2] : `,${rows[i][2]}`;
-  return { body: `${body}]`, count: rows.length, last: { createdAt, sessionId } };
+  return pageOfRows((await pool.query<PageRow>(listStatement(workspace, query))).rows);
 }

@@ -1,21 +1,19 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { ApiError } from '../../domain/errors.ts';
+import { idempotencyConflict } from '../../domain/errors.ts';
 import type { ImportItem } from '../../domain/import-line.ts';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { applyEvent, importedHistory, renderRun, type Run, type RunEvent } from '../../domain/run.ts';
 import type { ImportResult } from '../../domain/schemas.ts';
 import type { Status } from '../../domain/statuses.ts';
 import { MICROS_PER_DAY, nowMicros, type Micros } from '../../domain/timestamp.ts';
-import type { CreatedRun, Idempotency, NewRun, RunDetail, RunPage, WorkspaceRuns } from '../run-store.ts';
+import { IDEMPOTENCY_WINDOW, type CreatedRun, type Idempotency, type NewRun, type RunDetail, type RunPage, type WorkspaceRuns } from '../run-store.ts';
 import { importRuns } from './import-runs.ts';
 import { listRuns } from './list-runs.ts';
 import { fromDbText, toDbTextOrNull } from './nul-safe-text.ts';
 import { inTransaction } from './open-database.ts';
 import type { MonthlyPartitions } from './partitions.ts';
 import { SQL, type RunRow, type WorkspaceRef } from './statements.ts';
-
-const IDEMPOTENCY_WINDOW = MICROS_PER_DAY;
 
 /** Stored history: [[status, micros], …], or null while it is the one the run's fields imply. */
 const historyOf = (run: Run, events: string | null): RunEvent[] =>
@@ -94,7 +92,7 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
       if (claim.rowCount === 0) {
         const seen = (await client.query<{ body_hash: string; response: string }>({ ...SQL.idempotency, values: [this.ws, idempotency.key] })).rows[0];
         if (seen.body_hash !== idempotency.bodyHash) {
-          throw new ApiError('idempotency_conflict', 'this Idempotency-Key was used with a different body in the last 24 hours');
+          throw idempotencyConflict();
         }
         return { body: seen.response, replayed: true };
       }

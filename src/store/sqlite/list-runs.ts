@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { listPlan, type ListPlan } from '../list-plan.ts';
+import { pageOfRows, type PageRow } from '../page-of-rows.ts';
 import type { RunPage } from '../run-store.ts';
 
 /** Greater than any session_id: with it, a cursor at `end` excludes nothing at `end`. */
@@ -53,11 +54,6 @@ export class RunLister {
     };
     plan.filters.forEach((f, i) => (params[`f${i}`] = f.values.length === 1 ? f.values[0] : JSON.stringify(f.values)));
     plan.fanOut?.values.forEach((v, i) => (params[`o${i}`] = v));
-    const rows = statement.all(params) as Array<[number, string, string]>;
-    if (rows.length === 0) return { body: '[]', count: 0 };
-    const [createdAt, sessionId] = rows[rows.length - 1];
-    let body = '[';
-    for (let i = 0; i < rows.length; i += 1) body += i === 0 ? rows[i][2] : `,${rows[i][2]}`;
-    return { body: `${body}]`, count: rows.length, last: { createdAt, sessionId } };
+    return pageOfRows(statement.all(params) as PageRow[]);
   }
 }

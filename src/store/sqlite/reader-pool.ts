@@ -36,7 +36,11 @@ export class ReaderPool {
       const task = slot.task!;
       slot.task = null;
       slot.worker.unref();
-      if (message.page) task.resolve({ ...message.page, body: Buffer.from(message.page.body as unknown as Uint8Array) });
+      if (message.page) {
+        // A view of the transferred bytes: Buffer.from(Uint8Array) would copy them again.
+        const bytes = message.page.body as unknown as Uint8Array;
+        task.resolve({ ...message.page, body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+      }
       else task.reject(Object.assign(new Error(message.error!.message), { code: message.error!.code }));
       this.dispatch();
     });

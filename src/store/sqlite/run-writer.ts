@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { ApiError } from '../../domain/errors.ts';
+import { ApiError, idempotencyConflict } from '../../domain/errors.ts';
 import type { ImportItem } from '../../domain/import-line.ts';
 import { applyEvent, importedHistory, renderRun, type Run, type RunEvent } from '../../domain/run.ts';
 import type { Status } from '../../domain/statuses.ts';
-import { MICROS_PER_DAY, nowMicros, type Micros } from '../../domain/timestamp.ts';
-import type { CreatedRun, Idempotency, NewRun } from '../run-store.ts';
+import { nowMicros, type Micros } from '../../domain/timestamp.ts';
+import { IDEMPOTENCY_WINDOW, type CreatedRun, type Idempotency, type NewRun } from '../run-store.ts';
 import type { ThreadError } from './spawn-thread.ts';
 import { prepareStatements, type RunRow, type Statements, type WorkspaceRef } from './statements.ts';
 
@@ -22,8 +22,6 @@ export interface ImportCounts {
 }
 
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: ThreadError };
-
-const IDEMPOTENCY_WINDOW = MICROS_PER_DAY;
 
 export const toRun = (row: RunRow, workspaceId: string): Run => ({
   sessionId: row.session_id,
@@ -92,7 +90,7 @@ export class RunWriter {
         | undefined;
       if (seen !== undefined && seen.created_at > now - IDEMPOTENCY_WINDOW) {
         if (seen.body_hash !== idempotency.bodyHash) {
-          throw new ApiError('idempotency_conflict', 'this Idempotency-Key was used with a different body in the last 24 hours');
+          throw idempotencyConflict();
         }
         return { body: seen.response, replayed: true };
       }
