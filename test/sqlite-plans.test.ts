@@ -8,7 +8,7 @@ import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { ListQuery } from '../src/domain/list-query.ts';
 import { listPlan } from '../src/store/list-plan.ts';
-import { listSql } from '../src/store/sqlite/list-runs.ts';
+import { pageSql } from '../src/store/sqlite/list-runs.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { testStores, type TestDatabase } from './support/stores.ts';
 
@@ -46,7 +46,7 @@ for (const [name, shape] of Object.entries(SHAPES)) {
     const params: Record<string, unknown> = { ws: 1, start: 0, end: 1, cursorAt: 1, cursorId: '~', limit: 500 };
     plan.filters.forEach((_, i) => (params[`f${i}`] = '[]'));
     plan.fanOut?.values.forEach((_, i) => (params[`o${i}`] = 'x'));
-    const lines = (sqlite.prepare(`EXPLAIN QUERY PLAN ${listSql(plan)}`).all(params) as Array<{ detail: string }>).map((r) => r.detail);
+    const lines = (sqlite.prepare(`EXPLAIN QUERY PLAN ${pageSql(plan)}`).all(params) as Array<{ detail: string }>).map((r) => r.detail);
     const reads = lines.filter((l) => / runs\b/.test(l));
     assert.ok(reads.length > 0, lines.join('\n'));
     for (const line of reads) assert.match(line, /^SEARCH runs USING (PRIMARY KEY|INDEX runs_by_\w+) \(workspace=\? AND .*created_at>\? AND created_at<\?\)$/, lines.join('\n'));

@@ -22,11 +22,8 @@ const lister = new RunLister(db);
 parentPort!.on('message', ({ workspace, query }: ReadRequest) => {
   try {
     const page = lister.list(workspace, query);
-    // The page travels as bytes in a buffer of its own, handed over rather than copied:
-    // the main thread neither clones a large string nor encodes it again for the socket.
-    const bytes = Buffer.allocUnsafeSlow(Buffer.byteLength(page.body as string));
-    bytes.write(page.body as string);
-    parentPort!.postMessage({ page: { ...page, body: bytes } }, [bytes.buffer as ArrayBuffer]);
+    // The page's bytes (a buffer of their own, from SQLite) are handed over rather than copied.
+    parentPort!.postMessage({ page }, [(page.body as Buffer).buffer as ArrayBuffer]);
   } catch (error) {
     const { message, code } = error as { message: string; code?: string };
     parentPort!.postMessage({ error: { message, code } });
