@@ -82,8 +82,9 @@ eachStore('POST /runs/import (contract section 8)', (api) => {
     const theirs = await api().workspace();
     const foreign = importRun({ status: 'execution.success' });
     await importAll(theirs.client, [foreign]);
-    const body = okBody(await postImport(mine.client, ndjson([importRun(), { ...foreign, status: 'execution.failed' }])));
-    assert.deepEqual([body.inserted, body.updated, rejectedLines(body)], [1, 0, [2]]);
+    const lines = [importRun(), { ...foreign, status: 'execution.failed' }, 'not json', { ...foreign, status: 'execution.stopped' }];
+    const body = okBody(await postImport(mine.client, ndjson(lines)));
+    assert.deepEqual([body.inserted, body.updated, rejectedLines(body)], [1, 0, [2, 3, 4]], 'rejections of every kind, in line order');
     assert.equal(okBody(await theirs.client.get(`/run/${foreign.session_id}`)).status, 'execution.success');
     assertError(await mine.client.get(`/run/${foreign.session_id}`), 404, 'not_found');
   });

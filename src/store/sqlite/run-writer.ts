@@ -1,11 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { ApiError, idempotencyConflict } from '../../domain/errors.ts';
-import type { ImportItem } from '../../domain/import-line.ts';
 import { applyEvent, importedHistory, renderRun, type Run, type RunEvent } from '../../domain/run.ts';
 import type { Status } from '../../domain/statuses.ts';
 import { nowMicros, type Micros } from '../../domain/timestamp.ts';
 import { IDEMPOTENCY_WINDOW, type CreatedRun, type Idempotency, type NewRun } from '../run-store.ts';
+import { columnsOf, type RunColumns } from './run-columns.ts';
 import type { ThreadError } from './spawn-thread.ts';
 import { prepareStatements, type RunRow, type Statements, type WorkspaceRef } from './statements.ts';
 
@@ -13,7 +13,7 @@ import { prepareStatements, type RunRow, type Statements, type WorkspaceRef } fr
 export type WriteOp =
   | { kind: 'create'; workspace: WorkspaceRef; run: NewRun; idempotency?: Idempotency }
   | { kind: 'event'; workspace: WorkspaceRef; sessionId: string; event: Status; at: Micros }
-  | { kind: 'import'; workspace: WorkspaceRef; items: ImportItem[] };
+  | { kind: 'import'; workspace: WorkspaceRef; runs: RunColumns };
 
 export interface ImportCounts {
   inserted: number;
@@ -59,6 +59,7 @@ export class RunWriter {
   }
 
   runBatch(ops: WriteOp[]): Outcome[] {
+    if (ops.length === 1) return [this.alone(ops[0])];
     const outcomes: Outcome[] = [];
     this.db.transaction(() => {
       for (const op of ops) {
@@ -72,14 +73,31 @@ export class RunWriter {
     return outcomes;
   }
 
+  /**
+   * A write with nothing grouped with it needs no savepoint: its transaction
+   * undoes it. An import batch usually travels alone, and a savepoint would
+   * copy every page it touches into the statement journal.
+   */
+  private alone(op: WriteOp): Outcome {
+    try {
+      return { ok: true, value: this.db.transaction(() => this.apply(op)).immediate() };
+    } catch (error) {
+      return { ok: false, error: threadError(error) };
+    }
+  }
+
   private apply(op: WriteOp): unknown {
     if (op.kind === 'create') return this.create(op.workspace, op.run, op.idempotency);
     if (op.kind === 'event') return this.event(op.workspace, op.sessionId, op.event, op.at);
-    return this.import(op.workspace, op.items);
+    return this.import(op.workspace.num, op.runs);
   }
 
-  private row(run: Run, workspace: WorkspaceRef) {
-    return { ...run, ws: workspace.num, dryRun: run.dryRun ? 1 : 0, json: renderRun(run) };
+  /** Stores run i of the columns; false when its session_id is already taken. */
+  private insert(c: RunColumns, i: number, ws: number): boolean {
+    const { changes } = this.sql.insertRun.run(
+      ws, c.sessionId[i], c.workflowId[i], c.status[i], c.createdAt[i], c.executionStart[i], c.executionEnd[i], c.dryRun[i], c.credentialId[i], c.json[i],
+    );
+    return changes === 1;
   }
 
   private create(workspace: WorkspaceRef, input: NewRun, idempotency?: Idempotency): CreatedRun {
@@ -106,12 +124,13 @@ export class RunWriter {
       dryRun: input.dryRun,
       credentialId: input.credentialId,
     };
-    const row = this.row(run, workspace);
-    this.sql.insertRun.run(row);
+    const columns = columnsOf([run]);
+    const json = columns.json[0];
+    if (!this.insert(columns, 0, workspace.num)) throw new Error(`session_id ${run.sessionId} was drawn twice`);
     this.writeEvents(workspace.num, run, [{ event: run.status, at: run.createdAt }], 1);
     if (input.inputs !== null) this.sql.insertInputs.run(run.sessionId, input.inputs);
-    if (idempotency !== undefined) this.sql.saveIdempotency.run(workspace.num, idempotency.key, idempotency.bodyHash, row.json, now);
-    return { body: row.json, replayed: false };
+    if (idempotency !== undefined) this.sql.saveIdempotency.run(workspace.num, idempotency.key, idempotency.bodyHash, json, now);
+    return { body: json, replayed: false };
   }
 
   /** The next free microsecond of a workspace: never before the last one given, never one an imported run holds. */
@@ -127,11 +146,11 @@ export class RunWriter {
     const run = toRun(found, workspace.id);
     const next = applyEvent(run, event, at);
     if (next === null) return renderRun(run);
-    const row = this.row(next, workspace);
-    this.sql.updateRun.run(row);
+    const json = renderRun(next);
+    this.sql.updateRun.run({ ...next, ws: workspace.num, json });
     const events = [...history(this.sql, workspace.num, run), { event, at }];
     this.writeEvents(workspace.num, run, events, this.sql.nextSeq.get(workspace.num, run.createdAt, sessionId) as number);
-    return row.json;
+    return json;
   }
 
   /** Writes events[from - 1 …] as seq from, from + 1, …: the ones not stored yet. */
@@ -141,28 +160,33 @@ export class RunWriter {
     }
   }
 
-  /** Imported runs store no events: their history is implied by their fields until their first event. */
-  private import(workspace: WorkspaceRef, items: ImportItem[]): ImportCounts {
+  /**
+   * Imported runs store no events: their history is implied by their fields
+   * until their first event. A new session_id is one insert; a taken one
+   * (replace, or another workspace's) is looked up only then.
+   */
+  private import(ws: number, runs: RunColumns): ImportCounts {
     const counts: ImportCounts = { inserted: 0, updated: 0, rejected: [] };
-    for (const item of items) {
-      if ('error' in item) {
-        counts.rejected.push([item.line, item.error]);
-        continue;
+    for (let i = 0; i < runs.sessionId.length; i += 1) {
+      if (this.insert(runs, i, ws)) {
+        counts.inserted += 1;
+      } else if (this.replace(runs, i, ws)) {
+        counts.updated += 1;
+      } else {
+        counts.rejected.push([runs.line[i], `session_id ${runs.sessionId[i]} belongs to a run outside this workspace`]);
       }
-      const { run } = item;
-      const owner = this.sql.runOwner.get(run.sessionId) as { workspace: number; created_at: number } | undefined;
-      if (owner !== undefined && owner.workspace !== workspace.num) {
-        counts.rejected.push([item.line, `session_id ${run.sessionId} belongs to a run outside this workspace`]);
-        continue;
-      }
-      if (owner !== undefined) {
-        this.sql.deleteRun.run(workspace.num, owner.created_at, run.sessionId);
-        this.sql.deleteEvents.run(workspace.num, owner.created_at, run.sessionId);
-      }
-      this.sql.insertRun.run(this.row(run, workspace));
-      if (owner === undefined) counts.inserted += 1;
-      else counts.updated += 1;
     }
     return counts;
+  }
+
+  /** Replaces the workspace's run of run i's session_id; false when the session_id is another workspace's. */
+  private replace(runs: RunColumns, i: number, ws: number): boolean {
+    const sessionId = runs.sessionId[i];
+    const owner = this.sql.runOwner.get(sessionId) as { workspace: number; created_at: number };
+    if (owner.workspace !== ws) return false;
+    this.sql.deleteRun.run(ws, owner.created_at, sessionId);
+    this.sql.deleteEvents.run(ws, owner.created_at, sessionId);
+    this.insert(runs, i, ws);
+    return true;
   }
 }

@@ -13,8 +13,9 @@ export function prepareStatements(db: Database.Database) {
     nextSeq: db
       .prepare('SELECT coalesce(max(seq), 0) + 1 FROM run_events WHERE workspace = ? AND created_at = ? AND session_id = ?')
       .pluck(),
+    /** Inserts a run unless its session_id is taken (changes 0): an import then looks for the owner, a rare path. */
     insertRun: db.prepare(
-      `INSERT INTO runs (workspace, ${RUN_COLUMNS}, json) VALUES (@ws, @sessionId, @workflowId, @status, @createdAt, @executionStart, @executionEnd, @dryRun, @credentialId, @json)`,
+      `INSERT INTO runs (workspace, ${RUN_COLUMNS}, json) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING`,
     ),
     updateRun: db.prepare(
       'UPDATE runs SET status = @status, execution_start = @executionStart, execution_end = @executionEnd, json = @json WHERE workspace = @ws AND created_at = @createdAt AND session_id = @sessionId',

@@ -5,13 +5,21 @@ import type { ImportResult } from '../../domain/schemas.ts';
 import type { Status } from '../../domain/statuses.ts';
 import type { Micros } from '../../domain/timestamp.ts';
 import type { CreatedRun, Idempotency, NewRun, RunDetail, RunPage, WorkspaceRuns } from '../run-store.ts';
+import { addRun, emptyColumns, type RunColumns } from './run-columns.ts';
 import { history, toRun, type ImportCounts } from './run-writer.ts';
 import type { PageReader } from './sqlite-store.ts';
 import type { RunRow, Statements, WorkspaceRef } from './statements.ts';
 import type { WriteBatcher } from './write-batcher.ts';
 
+type Rejection = [line: number, message: string];
+
+/** Two lists of rejections, each in line order, as one. */
+function inLineOrder(a: Rejection[], b: Rejection[]): Rejection[] {
+  return a.length === 0 ? b : b.length === 0 ? a : [...a, ...b].sort((x, y) => x[0] - y[0]);
+}
+
 /** Lines an import sends to the writer at a time: large enough to amortise a commit, small enough to stream. */
-const IMPORT_BATCH = 20_000;
+const IMPORT_BATCH = 50_000;
 
 /**
  * The runs of one workspace in a SQLite database; see WorkspaceRuns. Point
@@ -49,24 +57,36 @@ export class SqliteWorkspaceRuns implements WorkspaceRuns {
     return this.writes.submit({ kind: 'event', workspace: this.workspace, sessionId, event, at }) as Promise<string | null>;
   }
 
-  /** Streams the import to the writer in batches, waiting for each: memory holds one batch, whatever the size. */
+  /**
+   * Streams the import to the writer in batches. While the writer stores one
+   * batch, the next is read, parsed and rendered here, on the other core;
+   * memory holds two batches, whatever the size of the import.
+   */
   async importRuns(items: AsyncIterable<ImportItem> | Iterable<ImportItem>): Promise<ImportResult> {
     const tally = new ImportTally();
-    const store = async (batch: ImportItem[]) => {
-      const counts = (await this.writes.submit({ kind: 'import', workspace: this.workspace, items: batch })) as ImportCounts;
+    let storing: Promise<void> = Promise.resolve();
+    const store = async (runs: RunColumns, refused: Rejection[]) => {
+      const counts = (await this.writes.submit({ kind: 'import', workspace: this.workspace, runs })) as ImportCounts;
       tally.inserted += counts.inserted;
       tally.updated += counts.updated;
-      for (const [line, message] of counts.rejected) tally.reject(line, message);
+      for (const [line, message] of inLineOrder(refused, counts.rejected)) tally.reject(line, message);
     };
-    let batch: ImportItem[] = [];
+    let runs = emptyColumns();
+    let refused: Rejection[] = [];
+    const hand = async () => {
+      await storing;
+      storing = store(runs, refused);
+      storing.catch(() => {}); // awaited by the next hand-over or at the end; this only keeps Node from calling it unhandled meanwhile
+      runs = emptyColumns();
+      refused = [];
+    };
     for await (const item of items) {
-      batch.push(item);
-      if (batch.length === IMPORT_BATCH) {
-        await store(batch);
-        batch = [];
-      }
+      if ('error' in item) refused.push([item.line, item.error]);
+      else addRun(runs, item.run, item.line);
+      if (runs.line.length + refused.length === IMPORT_BATCH) await hand();
     }
-    if (batch.length > 0) await store(batch);
+    await hand();
+    await storing;
     return tally.result();
   }
 }
