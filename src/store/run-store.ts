@@ -21,6 +21,12 @@ export interface RunPage {
   count: number;
   /** The last run of the page, for the next cursor. */
   last?: { createdAt: Micros; sessionId: string };
+  /**
+   * Present when the body lives in memory the store lends (a large SQLite
+   * page): call it once the body has been sent or read, and not read the body
+   * after. Until then the store reads no further page into that memory.
+   */
+  release?: () => void;
 }
 
 export interface RunDetail {

@@ -93,6 +93,7 @@ export async function runsIn(db: string, workspace: string, days = 366): Promise
     const all: RunObject[] = [];
     for (let page = await runs.listRuns(listAll(now - days * 86_400_000_000, now)); page.count > 0; ) {
       all.push(...(JSON.parse(page.body.toString()) as RunObject[]));
+      page.release?.();
       if (page.last === undefined || page.count < 10_000) break;
       page = await runs.listRuns(listAll(now - days * 86_400_000_000, now, page.last));
     }

@@ -1,3 +1,4 @@
+import { finished, Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { encodeCursor } from '../../domain/cursor.ts';
@@ -27,6 +28,8 @@ export function listRunsRoute(app: FastifyInstance): void {
     handler: async (request, reply) => {
       const query = toListQuery(request.query as QueryValues, nowMicros());
       const page = await request.runs.listRuns(query);
+      // Sent, or the connection gone: either way the socket is done with lent bytes.
+      if (page.release !== undefined) finished(reply.raw, page.release);
       reply.header('x-applied-start-time', formatTimestamp(query.start));
       reply.header('x-applied-end-time', formatTimestamp(query.end));
       if (page.count === query.limit && page.last !== undefined) {
@@ -34,7 +37,10 @@ export function listRunsRoute(app: FastifyInstance): void {
         reply.header('x-next-cursor', token);
         reply.header('link', nextLink(request.url, token));
       }
-      return reply.type('application/json; charset=utf-8').send(page.body);
+      reply.type('application/json; charset=utf-8');
+      if (page.release === undefined) return reply.send(page.body);
+      // Lent bytes are a view of shared memory, which Fastify sends as bytes only from a stream.
+      return reply.header('content-length', page.body.length).send(Readable.from([page.body], { objectMode: false }));
     },
   });
 }

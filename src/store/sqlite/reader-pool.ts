@@ -1,81 +1,145 @@
 import type { Worker } from 'node:worker_threads';
 import type { ListQuery } from '../../domain/list-query.ts';
 import type { RunPage } from '../run-store.ts';
-import type { ReadRequest } from './reader-thread.ts';
+import type { ReaderData, ReadRequest } from './reader-thread.ts';
 import { spawnThread, type ThreadError } from './spawn-thread.ts';
 
 interface Task {
   workspace: number;
   query: ListQuery;
+  queuedAt: number;
   resolve: (page: RunPage) => void;
   reject: (error: Error) => void;
 }
 
+interface Busy {
+  task: Task;
+  /** NO_SLOT: the page travels in a buffer of its own. */
+  slot: number;
+}
+
+const NO_SLOT = -1;
+
+/** Large pages read and not yet sent, at most: what bounds their memory. */
+export const PAGE_SLOTS = 4;
+/** A 10,000-row page of runs is about 3.5 MB; a larger one travels in a buffer of its own. */
+const SLOT_BYTES = 8 * 1024 * 1024;
+/**
+ * Slots turn over in milliseconds; a page that has waited this long for one is
+ * read into a buffer of its own, so that clients that stop reading their large
+ * pages cannot stall everyone else's.
+ */
+export const SLOT_WAIT_MS = 1000;
 
 /**
  * Reader threads for large GET /runs pages on SQLite (better-sqlite3 is
  * synchronous, so a long read on the main thread would freeze every other
- * request while it runs). Each thread takes the next queued page when free.
+ * request while it runs). Each thread takes the next queued page when it is
+ * free and a slot is: a page lives in its slot until the caller releases it,
+ * once sent, so that many clients asking for large pages at once hold
+ * PAGE_SLOTS pages in memory, not one each.
  */
 export class ReaderPool {
-  private readonly workers: Array<{ worker: Worker; task: Task | null }> = [];
+  private readonly workers: Array<{ worker: Worker; busy: Busy | null }> = [];
   private readonly queue: Task[] = [];
+  private readonly slots = Array.from({ length: PAGE_SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES));
+  private readonly freeSlots = this.slots.map((_, i) => i);
+  private waiting: NodeJS.Timeout | null = null;
   private closed = false;
 
   constructor(
     private readonly path: string,
     size: number,
   ) {
-    for (let i = 0; i < size; i += 1) this.workers.push({ worker: this.spawn(i), task: null });
+    for (let i = 0; i < size; i += 1) this.workers.push({ worker: this.spawn(i), busy: null });
   }
 
   private spawn(index: number): Worker {
-    const worker = spawnThread(new URL('./reader-thread.ts', import.meta.url), { path: this.path });
-    worker.on('message', (message: { page?: RunPage; error?: ThreadError }) => {
-      const slot = this.workers[index];
-      const task = slot.task!;
-      slot.task = null;
-      slot.worker.unref();
-      if (message.page) {
-        // A view of the transferred bytes: Buffer.from(Uint8Array) would copy them again.
-        const bytes = message.page.body as unknown as Uint8Array;
-        task.resolve({ ...message.page, body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+    const data: ReaderData = { path: this.path, slots: this.slots };
+    const worker = spawnThread(new URL('./reader-thread.ts', import.meta.url), data);
+    worker.on('message', (message: { page?: RunPage; length?: number; error?: ThreadError }) => {
+      const { task, slot } = this.finish(index);
+      if (message.length !== undefined) {
+        task.resolve({ ...message.page!, body: Buffer.from(this.slots[slot], 0, message.length), release: this.releaser(slot) });
+        this.dispatch();
+        return;
       }
-      else task.reject(Object.assign(new Error(message.error!.message), { code: message.error!.code }));
-      this.dispatch();
+      this.release(slot);
+      if (message.error !== undefined) {
+        task.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
+      } else {
+        // A view of the transferred bytes: Buffer.from(Uint8Array) would copy them again.
+        const bytes = message.page!.body as unknown as Uint8Array;
+        task.resolve({ ...message.page!, body: Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength) });
+      }
     });
     worker.on('error', (error) => {
       const slot = this.workers[index];
-      slot.task?.reject(error);
-      slot.task = null;
+      if (slot.busy !== null) {
+        const { task, slot: page } = this.finish(index);
+        this.release(page);
+        task.reject(error);
+      }
       if (!this.closed) slot.worker = this.spawn(index);
     });
     worker.unref();
     return worker;
   }
 
+  private finish(index: number): Busy {
+    const slot = this.workers[index];
+    const busy = slot.busy!;
+    slot.busy = null;
+    slot.worker.unref();
+    return busy;
+  }
+
+  /** Frees the slot once, however often it is called. */
+  private releaser(slot: number): () => void {
+    let released = false;
+    return () => {
+      if (!released) this.release(slot);
+      released = true;
+    };
+  }
+
+  private release(slot: number): void {
+    if (slot !== NO_SLOT) this.freeSlots.push(slot);
+    this.dispatch();
+  }
+
   list(workspace: number, query: ListQuery): Promise<RunPage> {
     return new Promise((resolve, reject) => {
-      this.queue.push({ workspace, query, resolve, reject });
+      this.queue.push({ workspace, query, queuedAt: performance.now(), resolve, reject });
       this.dispatch();
     });
   }
 
   private dispatch(): void {
     for (const slot of this.workers) {
-      if (slot.task !== null) continue;
-      const task = this.queue.shift();
-      if (task === undefined) return;
-      slot.task = task;
+      if (slot.busy !== null) continue;
+      if (this.queue.length === 0) return;
+      const waited = performance.now() - this.queue[0].queuedAt;
+      if (this.freeSlots.length === 0 && waited < SLOT_WAIT_MS) {
+        this.waiting ??= setTimeout(() => {
+          this.waiting = null;
+          this.dispatch();
+        }, SLOT_WAIT_MS - waited);
+        return;
+      }
+      const task = this.queue.shift()!;
+      const page = this.freeSlots.pop() ?? NO_SLOT;
+      slot.busy = { task, slot: page };
       // An idle reader must not keep the process alive; a busy one must.
       slot.worker.ref();
-      const request: ReadRequest = { workspace: task.workspace, query: task.query };
+      const request: ReadRequest = { workspace: task.workspace, query: task.query, slot: page };
       slot.worker.postMessage(request);
     }
   }
 
   async close(): Promise<void> {
     this.closed = true;
+    if (this.waiting !== null) clearTimeout(this.waiting);
     for (const task of this.queue.splice(0)) task.reject(new Error('the store is closed'));
     await Promise.all(this.workers.map((slot) => slot.worker.terminate()));
   }

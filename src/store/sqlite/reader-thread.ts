@@ -4,26 +4,51 @@
  * it read while the main connection writes.
  */
 import Database from 'better-sqlite3';
+import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { RunLister } from './list-runs.ts';
 
+export interface ReaderData {
+  path: string;
+  /** Memory shared with the main thread, one buffer per page in flight. */
+  slots: SharedArrayBuffer[];
+}
+
 export interface ReadRequest {
   workspace: number;
   query: ListQuery;
+  /** The slot to write the page into; none (-1): a buffer of its own. */
+  slot: number;
 }
 
-const db = new Database((workerData as { path: string }).path, { readonly: true });
+/**
+ * On Linux a nice value is a thread's own: the main thread, which answers
+ * every small request, comes first whenever both want the core, and a large
+ * page is read in the time it leaves.
+ */
+setPriority(10);
+const { path, slots } = workerData as ReaderData;
+const db = new Database(path, { readonly: true });
 db.pragma('busy_timeout = 5000');
 db.pragma('cache_size = -32768');
 db.pragma('mmap_size = 268435456');
 const lister = new RunLister(db);
 
-parentPort!.on('message', ({ workspace, query }: ReadRequest) => {
+parentPort!.on('message', ({ workspace, query, slot }: ReadRequest) => {
   try {
-    const page = lister.list(workspace, query);
-    // The page's bytes (a buffer of their own, from SQLite) are handed over rather than copied.
-    parentPort!.postMessage({ page }, [(page.body as Buffer).buffer as ArrayBuffer]);
+    const { body, ...page } = lister.list(workspace, query);
+    const bytes = body as Buffer;
+    const shared = slots[slot] as SharedArrayBuffer | undefined;
+    if (shared !== undefined && bytes.length <= shared.byteLength) {
+      // Copied into memory the main thread already has: a buffer that arrived
+      // with each page would count as new external memory there, and force a
+      // full garbage collection of the main heap every few pages.
+      bytes.copy(new Uint8Array(shared));
+      parentPort!.postMessage({ page, length: bytes.length });
+    } else {
+      parentPort!.postMessage({ page: { ...page, body: bytes } }, [bytes.buffer as ArrayBuffer]);
+    }
   } catch (error) {
     const { message, code } = error as { message: string; code?: string };
     parentPort!.postMessage({ error: { message, code } });

@@ -1,0 +1,76 @@
+/**
+ * Large SQLite pages are read on a reader thread into memory it shares with
+ * the main thread (PAGE_SLOTS slots): a page's bytes must stay as they are
+ * until it is released, however many pages are read meanwhile, and a caller
+ * that holds every slot must not stall the next large page for good.
+ */
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { seedRuns } from '../src/domain/seed-runs.ts';
+import type { ListQuery } from '../src/domain/list-query.ts';
+import { MICROS_PER_DAY, nowMicros } from '../src/domain/timestamp.ts';
+import type { WorkspaceRuns } from '../src/store/run-store.ts';
+import { PAGE_SLOTS } from '../src/store/sqlite/reader-pool.ts';
+import { LARGE_PAGE, SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { testStores, type TestDatabase } from './support/stores.ts';
+
+const RUNS = LARGE_PAGE * 3;
+const now = nowMicros();
+let db: TestDatabase;
+let store: SqliteStore;
+let runs: WorkspaceRuns;
+
+/** A large page: the newest LARGE_PAGE + 1 runs, or those after `skip` runs' worth of cursor. */
+const large = (cursor?: ListQuery['cursor']): ListQuery => ({
+  start: now - 2 * MICROS_PER_DAY,
+  end: now,
+  workflowIds: [],
+  statuses: [],
+  credentialIds: [],
+  limit: LARGE_PAGE + 1,
+  cursor,
+});
+
+before(async () => {
+  db = await testStores().find((k) => k.name === 'sqlite')!.create();
+  store = new SqliteStore({ path: db.url, groupCommit: true, readers: 1 });
+  runs = (await store.workspace('w', true))!;
+  let line = 0;
+  const generated = seedRuns({ workspaceId: runs.workspaceId, runs: RUNS, days: 1, seed: 7, now });
+  const result = await runs.importRuns((function* () {
+    for (const run of generated) yield { line: (line += 1), run };
+  })());
+  assert.equal(result.inserted, RUNS);
+});
+after(async () => {
+  await store.close();
+  await db.drop();
+});
+
+test('a lent page keeps its bytes while more large pages than there are slots are read and released', async () => {
+  const held = await runs.listRuns(large());
+  assert.ok(held.release, 'a large page is lent');
+  const copy = Buffer.from(held.body);
+  assert.equal(JSON.parse(copy.toString()).length, LARGE_PAGE + 1);
+  for (let i = 0; i < PAGE_SLOTS * 2; i += 1) {
+    const other = await runs.listRuns(large(held.last));
+    assert.notDeepEqual(Buffer.from(other.body), copy);
+    other.release?.();
+  }
+  assert.deepEqual(Buffer.from(held.body), copy);
+  held.release!();
+});
+
+test('with every slot held, the next large page still comes, in a buffer of its own', async () => {
+  const held = await Promise.all(Array.from({ length: PAGE_SLOTS }, () => runs.listRuns(large())));
+  assert.ok(held.every((page) => page.release !== undefined));
+  const next = await runs.listRuns(large(held[0].last));
+  assert.equal(next.release, undefined);
+  assert.equal(JSON.parse(next.body.toString()).length, LARGE_PAGE + 1);
+  const first = Buffer.from(held[0].body);
+  for (const page of held) page.release!();
+  const again = await runs.listRuns(large());
+  assert.ok(again.release, 'slots are free again');
+  assert.deepEqual(Buffer.from(again.body), first);
+  again.release();
+});
