@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { listPlan, MAX_FAN_OUT, type Filter } from '../list-plan.ts';
-import { pageOfRows, type PageRow } from '../page-of-rows.ts';
+import { KEY_OFFSET, lastOfKey } from '../page-key.ts';
 import type { RunPage } from '../run-store.ts';
 import { toDbText } from './nul-safe-text.ts';
 
@@ -77,6 +77,21 @@ export function listSql(read: Read): string {
   return arms.length === 1 ? arm(arms[0]) : `${arms.map((c) => `(${arm(c)})`).join(' UNION ALL ')} ${ORDER}`;
 }
 
+/**
+ * The page as one row built inside PostgreSQL: its size, the stored fragments
+ * joined into the array, and the least (created_at, session_id) key, which is
+ * the last run's (page-key.ts; compared bytewise, COLLATE "C"). One value of
+ * a few MB crosses the wire and the driver instead of a row per run, each
+ * parsed into JS strings and joined again. string_agg takes the rows in the
+ * order the LIMITed subquery yields them, which is list order (the API tests
+ * compare whole pages with it).
+ */
+const pageSql = (read: Read): string =>
+  `SELECT count(*), '[' || coalesce(string_agg(json, ','), '') || ']', ` +
+  `min(((created_at + ${KEY_OFFSET})::text || session_id::text) COLLATE "C") FROM (${listSql(read)}) page`;
+
+type PageRow = [count: number, body: string, lastKey: string | null];
+
 /** The named statement and values for one GET /runs query; the plan test explains exactly this. */
 export function listStatement(workspace: number, query: ListQuery): pg.QueryConfig & { rowMode: 'array' } {
   const read = readOf(query);
@@ -84,7 +99,7 @@ export function listStatement(workspace: number, query: ListQuery): pg.QueryConf
   const [cursorAt, cursorId] = query.cursor ? [query.cursor.createdAt, query.cursor.sessionId ?? NIL_UUID] : [query.end + 1, NIL_UUID];
   return {
     name: read.name,
-    text: listSql(read),
+    text: pageSql(read),
     values: [
       workspace,
       query.start,
@@ -101,5 +116,6 @@ export function listStatement(workspace: number, query: ListQuery): pg.QueryConf
 
 /** A page of runs: the stored JSON fragments joined, byte for byte what the SQLite store sends. */
 export async function listRuns(pool: pg.Pool, workspace: number, query: ListQuery): Promise<RunPage> {
-  return pageOfRows((await pool.query<PageRow>(listStatement(workspace, query))).rows);
+  const [count, body, lastKey] = (await pool.query<PageRow>(listStatement(workspace, query))).rows[0];
+  return { body, count, last: lastOfKey(lastKey) };
 }

@@ -1,6 +1,7 @@
 import type Database from 'better-sqlite3';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { listPlan, type ListPlan } from '../list-plan.ts';
+import { KEY_OFFSET, lastOfKey } from '../page-key.ts';
 import type { RunPage } from '../run-store.ts';
 
 /** Greater than any session_id: with it, a cursor at `end` excludes nothing at `end`. */
@@ -27,14 +28,6 @@ export function listSql(plan: ListPlan): string {
   if (plan.fanOut === undefined) return `${armSql(plan, null)} ${order}`;
   return `${plan.fanOut.values.map((_, i) => armSql(plan, i)).join(' UNION ALL ')} ${order}`;
 }
-
-/**
- * Added to created_at so that every instant a run can have (µs from about
- * 95,000 years before 1970 to 165,000 after) prints as 19 digits: the text
- * `created_at + offset || session_id` then sorts as the pair does.
- */
-const KEY_OFFSET = 4_000_000_000_000_000_000n;
-const KEY_DIGITS = 19;
 
 /**
  * The page as one row built inside SQLite: its size, the stored fragments
@@ -78,8 +71,6 @@ export class RunLister {
     plan.filters.forEach((f, i) => (params[`f${i}`] = f.values.length === 1 ? f.values[0] : JSON.stringify(f.values)));
     plan.fanOut?.values.forEach((v, i) => (params[`o${i}`] = v));
     const [count, body, lastKey] = statement.get(params) as PageRow;
-    if (lastKey === null) return { body, count };
-    const createdAt = Number(BigInt(lastKey.slice(0, KEY_DIGITS)) - KEY_OFFSET);
-    return { body, count, last: { createdAt, sessionId: lastKey.slice(KEY_DIGITS) } };
+    return { body, count, last: lastOfKey(lastKey) };
   }
 }
