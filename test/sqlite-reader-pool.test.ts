@@ -9,9 +9,9 @@ import { after, before, test } from 'node:test';
 import { seedRuns } from '../src/domain/seed-runs.ts';
 import type { ListQuery } from '../src/domain/list-query.ts';
 import { MICROS_PER_DAY, nowMicros } from '../src/domain/timestamp.ts';
-import type { WorkspaceRuns } from '../src/store/run-store.ts';
+import { LARGE_PAGE, type WorkspaceRuns } from '../src/store/run-store.ts';
 import { PAGE_SLOTS } from '../src/store/sqlite/reader-pool.ts';
-import { LARGE_PAGE, SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { testStores, type TestDatabase } from './support/stores.ts';
 
 const RUNS = LARGE_PAGE * 3;

@@ -15,6 +15,13 @@ import { MICROS_PER_DAY, type Micros } from '../domain/timestamp.ts';
 import type { ImportItem } from '../domain/import-line.ts';
 import type { ImportResult } from '../domain/schemas.ts';
 
+/**
+ * A page of more rows than this is "large": it takes many times the work of
+ * a small query, and each store keeps such pages out of the way of the small
+ * ones (SQLite: reader threads; PostgreSQL: connections of their own).
+ */
+export const LARGE_PAGE = 1000;
+
 export interface RunPage {
   /** The JSON array of runs, exactly as sent: as text, or as its UTF-8 bytes. */
   body: string | Buffer;

@@ -21,16 +21,30 @@ const types = {
 export const SESSION_OPTIONS = '-c random_page_cost=1.1';
 
 /**
- * A pool of `poolSize` connections, with the schema migrated. A pool 'error'
+ * A pool of `poolSize` connections, named in pg_stat_activity. A pool 'error'
  * event (an idle connection dropped because the server went away) must not
  * crash the process: the pool discards that connection, the next query finds
  * the server down and is answered 503, and new connections are made once the
  * server is back. connectionTimeoutMillis bounds how long a request waits
  * for a server that does not answer at all.
  */
-export async function openDatabase(url: string, poolSize: number): Promise<pg.Pool> {
-  const pool = new pg.Pool({ connectionString: url, options: SESSION_OPTIONS, max: poolSize, types, connectionTimeoutMillis: 5000, idleTimeoutMillis: 30_000 });
+export function connectionPool(url: string, poolSize: number, name = 'runledger'): pg.Pool {
+  const pool = new pg.Pool({
+    connectionString: url,
+    application_name: name,
+    options: SESSION_OPTIONS,
+    max: poolSize,
+    types,
+    connectionTimeoutMillis: 5000,
+    idleTimeoutMillis: 30_000,
+  });
   pool.on('error', () => {});
+  return pool;
+}
+
+/** A connection pool (connectionPool) on a database whose schema is migrated. */
+export async function openDatabase(url: string, poolSize: number): Promise<pg.Pool> {
+  const pool = connectionPool(url, poolSize);
   try {
     await migrate(pool);
   } catch (error) {

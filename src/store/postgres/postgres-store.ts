@@ -3,7 +3,7 @@ import type pg from 'pg';
 import { hashKey, keyId, keyMatches, makeKey } from '../../domain/api-key.ts';
 import { nowMicros, type Micros } from '../../domain/timestamp.ts';
 import type { Authenticated, CreatedKey, RunStore, WorkspaceRuns } from '../run-store.ts';
-import { inTransaction, openDatabase } from './open-database.ts';
+import { connectionPool, inTransaction, openDatabase } from './open-database.ts';
 import { MonthlyPartitions } from './partitions.ts';
 import { SQL, type WorkspaceRef } from './statements.ts';
 import { KeyCache } from './key-cache.ts';
@@ -14,12 +14,22 @@ export interface PostgresOptions {
   poolSize: number;
 }
 
-/** The server store: a pool of connections to one PostgreSQL database. */
+/**
+ * Connections that only large pages (LARGE_PAGE) use. With one pool for all,
+ * sixteen clients asking for 10,000-row pages hold every connection and a
+ * small query waits behind them; here they queue for their own two (a small
+ * machine's cores, which they keep busy anyway) and small queries keep the
+ * main pool.
+ */
+const LARGE_PAGE_CONNECTIONS = 2;
+
+/** The server store: pools of connections to one PostgreSQL database. */
 export class PostgresStore implements RunStore {
   private readonly keys = new KeyCache();
 
   private constructor(
     private readonly pool: pg.Pool,
+    private readonly largePages: pg.Pool,
     private readonly partitions: MonthlyPartitions,
   ) {}
 
@@ -33,11 +43,11 @@ export class PostgresStore implements RunStore {
       await pool.end();
       throw error;
     }
-    return new PostgresStore(pool, partitions);
+    return new PostgresStore(pool, connectionPool(options.url, LARGE_PAGE_CONNECTIONS, 'runledger large pages'), partitions);
   }
 
   private runsOf(workspace: WorkspaceRef): WorkspaceRuns {
-    return new PostgresWorkspaceRuns(workspace, this.pool, this.partitions);
+    return new PostgresWorkspaceRuns(workspace, this.pool, this.largePages, this.partitions);
   }
 
   async authenticate(key: string): Promise<Authenticated | null> {
@@ -90,6 +100,6 @@ export class PostgresStore implements RunStore {
   }
 
   async close(): Promise<void> {
-    if (!this.pool.ended) await this.pool.end();
+    for (const pool of [this.pool, this.largePages]) if (!pool.ended) await pool.end();
   }
 }

@@ -7,7 +7,7 @@ import { applyEvent, importedHistory, renderRun, type Run, type RunEvent } from 
 import type { ImportResult } from '../../domain/schemas.ts';
 import type { Status } from '../../domain/statuses.ts';
 import { MICROS_PER_DAY, nowMicros, type Micros } from '../../domain/timestamp.ts';
-import { IDEMPOTENCY_WINDOW, type CreatedRun, type Idempotency, type NewRun, type RunDetail, type RunPage, type WorkspaceRuns } from '../run-store.ts';
+import { IDEMPOTENCY_WINDOW, LARGE_PAGE, type CreatedRun, type Idempotency, type NewRun, type RunDetail, type RunPage, type WorkspaceRuns } from '../run-store.ts';
 import { importRuns } from './import-runs.ts';
 import { listRuns } from './list-runs.ts';
 import { fromDbText, toDbTextOrNull } from './nul-safe-text.ts';
@@ -27,6 +27,7 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
   constructor(
     workspace: WorkspaceRef,
     private readonly pool: pg.Pool,
+    private readonly largePages: pg.Pool,
     private readonly partitions: MonthlyPartitions,
   ) {
     this.workspaceId = workspace.id;
@@ -48,7 +49,7 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
   }
 
   listRuns(query: ListQuery): Promise<RunPage> {
-    return listRuns(this.pool, this.ws, query);
+    return listRuns(query.limit > LARGE_PAGE ? this.largePages : this.pool, this.ws, query);
   }
 
   async getRun(sessionId: string): Promise<RunDetail | null> {

@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
 import { hashKey, keyId, keyMatches, makeKey } from '../../domain/api-key.ts';
 import { nowMicros } from '../../domain/timestamp.ts';
-import type { Authenticated, CreatedKey, RunStore, WorkspaceRuns } from '../run-store.ts';
 import type { ListQuery } from '../../domain/list-query.ts';
-import type { RunPage } from '../run-store.ts';
+import { LARGE_PAGE, type Authenticated, type CreatedKey, type RunPage, type RunStore, type WorkspaceRuns } from '../run-store.ts';
 import { RunLister } from './list-runs.ts';
 import { ReaderPool } from './reader-pool.ts';
 import { openDatabase } from './open-database.ts';
@@ -19,14 +18,6 @@ export interface SqliteOptions {
   /** Reader threads for list queries; 0 (or an in-memory database) reads on the calling thread. */
   readers: number;
 }
-
-/**
- * Pages of up to this many rows are read on the calling thread: they take a
- * millisecond or two, less than handing them to a thread and back. Larger
- * ones go to the reader threads, so that no 10,000-row page holds the event
- * loop that every other request needs.
- */
-export const LARGE_PAGE = 1000;
 
 /** Reads a page of runs of a workspace (by its num). */
 export type PageReader = (workspace: number, query: ListQuery) => Promise<RunPage>;
@@ -49,6 +40,9 @@ export class SqliteStore implements RunStore {
     const lister = new RunLister(this.db);
     const inline: PageReader = async (workspace, query) => lister.list(workspace, query);
     if (options.readers > 0 && options.path !== ':memory:') {
+      // Large pages go to the reader threads, so that no 10,000-row page holds
+      // the event loop every other request needs; smaller ones take less time
+      // than handing them to a thread and back.
       const pool = new ReaderPool(options.path, options.readers);
       this.readers = pool;
       this.readPage = (workspace, query) => (query.limit > LARGE_PAGE ? pool.list(workspace, query) : inline(workspace, query));
