@@ -27,15 +27,20 @@ export async function importRuns(
   items: AsyncIterable<ImportItem> | Iterable<ImportItem>,
 ): Promise<ImportResult> {
   const tally = new ImportTally();
+  let storing: Promise<void> = Promise.resolve();
   let batch: ImportItem[] = [];
   for await (const item of items) {
-    // A full batch is stored once the next line shows it is not the last.
+    // A full batch is stored once the next line shows it is not the last;
+    // while PostgreSQL stores it, the next one is read and parsed here.
     if (batch.length === IMPORT_BATCH) {
-      await storeBatch(pool, partitions, ws, batch, tally, false);
+      await storing;
+      storing = storeBatch(pool, partitions, ws, batch, tally, false);
+      storing.catch(() => {}); // awaited below; this only keeps Node from calling it unhandled meanwhile
       batch = [];
     }
     batch.push(item);
   }
+  await storing;
   await storeBatch(pool, partitions, ws, batch, tally, true);
   return tally.result();
 }
