@@ -8,6 +8,7 @@ import { DAYS, workspaceRuns } from './dataset.ts';
 import type { BenchOptions } from './options.ts';
 import type { Scratch } from './scratch.ts';
 import { postgresClient, sqliteClient } from './sql-client.ts';
+import { measureInsertCeiling, type InsertCeiling } from './insert-ceiling.ts';
 import { createThinTable, loadThinTable } from './thin-table.ts';
 
 const RUNLEDGER = fileURLToPath(new URL('../bin/runledger', import.meta.url));
@@ -20,6 +21,8 @@ export interface ImportResult {
   seedRate: { own: number; wall: number };
   /** The thin table's batched INSERTs of the same runs, in the bench process. */
   thinRate: number;
+  /** SQLite only: runledger's own INSERTs with nothing else to do (insert-ceiling.ts). */
+  ceiling?: InsertCeiling;
 }
 
 const time = (micros: Micros | null) => (micros === null ? null : formatTimestamp(micros));
@@ -74,7 +77,10 @@ export async function measureImport(scratch: Scratch, options: BenchOptions): Pr
     await createThinTable(client, scratch.kind);
     const started = performance.now();
     await loadThinTable(client, scratch.kind, workspaceRuns(spec, 'thin', now));
-    return { runs: spec.runs, importRate, seedRate, thinRate: spec.runs / ((performance.now() - started) / 1000) };
+    const thinRate = spec.runs / ((performance.now() - started) / 1000);
+    const ceiling =
+      scratch.kind === 'sqlite' ? measureInsertCeiling([await scratch.database('ceiling_all'), await scratch.database('ceiling_table')], spec, now) : undefined;
+    return { runs: spec.runs, importRate, seedRate, thinRate, ceiling };
   } finally {
     await client.close();
   }

@@ -1,3 +1,4 @@
+import type Database from 'better-sqlite3';
 import { renderRun, type Run } from '../../domain/run.ts';
 
 /**
@@ -54,3 +55,7 @@ export function columnsOf(runs: readonly Run[]): RunColumns {
   runs.forEach((run, i) => addRun(columns, run, i + 1));
   return columns;
 }
+
+/** Runs the insert statement (statements.ts insertRun) for run i of the columns in workspace ws. */
+export const insertRun = (statement: Database.Statement, ws: number, c: RunColumns, i: number): Database.RunResult =>
+  statement.run(ws, c.sessionId[i], c.workflowId[i], c.status[i], c.createdAt[i], c.executionStart[i], c.executionEnd[i], c.dryRun[i], c.credentialId[i], c.json[i]);

@@ -5,7 +5,7 @@ import { applyEvent, importedHistory, renderRun, type Run, type RunEvent } from 
 import type { Status } from '../../domain/statuses.ts';
 import { nowMicros, type Micros } from '../../domain/timestamp.ts';
 import { IDEMPOTENCY_WINDOW, type CreatedRun, type Idempotency, type NewRun } from '../run-store.ts';
-import { columnsOf, type RunColumns } from './run-columns.ts';
+import { columnsOf, insertRun, type RunColumns } from './run-columns.ts';
 import type { ThreadError } from './spawn-thread.ts';
 import { prepareStatements, type RunRow, type Statements, type WorkspaceRef } from './statements.ts';
 
@@ -94,10 +94,7 @@ export class RunWriter {
 
   /** Stores run i of the columns; false when its session_id is already taken. */
   private insert(c: RunColumns, i: number, ws: number): boolean {
-    const { changes } = this.sql.insertRun.run(
-      ws, c.sessionId[i], c.workflowId[i], c.status[i], c.createdAt[i], c.executionStart[i], c.executionEnd[i], c.dryRun[i], c.credentialId[i], c.json[i],
-    );
-    return changes === 1;
+    return insertRun(this.sql.insertRun, ws, c, i).changes === 1;
   }
 
   private create(workspace: WorkspaceRef, input: NewRun, idempotency?: Idempotency): CreatedRun {

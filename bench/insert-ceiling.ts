@@ -1,0 +1,60 @@
+import type { Run } from '../src/domain/run.ts';
+import type { Micros } from '../src/domain/timestamp.ts';
+import { openDatabase } from '../src/store/sqlite/open-database.ts';
+import { addRun, emptyColumns, insertRun, type RunColumns } from '../src/store/sqlite/run-columns.ts';
+import { prepareStatements } from '../src/store/sqlite/statements.ts';
+import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
+
+/** The secondary indexes of runs (src/store/sqlite/migrations.ts). */
+const INDEXES = ['runs_by_session', 'runs_by_workflow', 'runs_by_credential', 'runs_by_status'];
+const BATCH = 50_000;
+
+export interface InsertCeiling {
+  /** runs/s of the store's own INSERT into runledger's schema, rows made and rendered beforehand, untimed. */
+  everyIndex: number;
+  /** the same into the clustered table with its secondary indexes dropped. */
+  tableOnly: number;
+}
+
+function* batches(runs: Iterable<Run>): Generator<RunColumns> {
+  let columns = emptyColumns();
+  for (const run of runs) {
+    addRun(columns, run, 0);
+    if (columns.line.length === BATCH) {
+      yield columns;
+      columns = emptyColumns();
+    }
+  }
+  if (columns.line.length > 0) yield columns;
+}
+
+/** Times only the INSERTs (transactions of BATCH rows, as the import's), so that what is left is SQLite's own cost. */
+function insertRate(path: string, spec: WorkspaceSpec, now: Micros, dropIndexes: boolean): number {
+  const db = openDatabase(path);
+  try {
+    if (dropIndexes) for (const index of INDEXES) db.exec(`DROP INDEX ${index}`);
+    db.exec("INSERT INTO workspaces (id, name) VALUES ('00000000-0000-4000-8000-000000000000', 'ceiling')");
+    const statement = prepareStatements(db).insertRun;
+    let seconds = 0;
+    for (const c of batches(workspaceRuns(spec, '00000000-0000-4000-8000-000000000000', now))) {
+      const started = performance.now();
+      db.transaction(() => {
+        for (let i = 0; i < c.line.length; i += 1) insertRun(statement, 1, c, i);
+      }).immediate();
+      seconds += (performance.now() - started) / 1000;
+    }
+    return spec.runs / seconds;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * What SQLite itself allows on this machine, for the bulk-load target: the
+ * same runs straight into runledger's tables with nothing else to do (no
+ * parsing, no validation, no rendering, no thread hand-over), with every index
+ * and with the clustered table alone.
+ */
+export function measureInsertCeiling(paths: [string, string], spec: WorkspaceSpec, now: Micros): InsertCeiling {
+  return { everyIndex: insertRate(paths[0], spec, now, false), tableOnly: insertRate(paths[1], spec, now, true) };
+}
