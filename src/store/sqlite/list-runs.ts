@@ -7,7 +7,7 @@ import type { RunPage } from '../run-store.ts';
 /** Greater than any session_id: with it, a cursor at `end` excludes nothing at `end`. */
 const AFTER_ANY_ID = '~';
 
-function armSql(plan: ListPlan, arm: number | null): string {
+function armSql(plan: ListPlan, arm: number | null, columns: string): string {
   const where = [
     'workspace = @ws',
     'created_at >= @start',
@@ -19,14 +19,14 @@ function armSql(plan: ListPlan, arm: number | null): string {
   ];
   if (arm !== null) where.push(`${plan.fanOut!.column} = @o${arm}`);
   const source = plan.index === undefined ? 'runs' : `runs INDEXED BY runs_by_${plan.index.replace('_id', '')}`;
-  return `SELECT created_at, session_id, json FROM ${source} WHERE ${where.join(' AND ')}`;
+  return `SELECT ${columns} FROM ${source} WHERE ${where.join(' AND ')}`;
 }
 
 /** The SQL of a plan: one ordered scan, or a merge of one ordered scan per fanned-out value. */
-export function listSql(plan: ListPlan): string {
+function listSql(plan: ListPlan, columns: string): string {
   const order = 'ORDER BY created_at DESC, session_id DESC LIMIT @limit';
-  if (plan.fanOut === undefined) return `${armSql(plan, null)} ${order}`;
-  return `${plan.fanOut.values.map((_, i) => armSql(plan, i)).join(' UNION ALL ')} ${order}`;
+  if (plan.fanOut === undefined) return `${armSql(plan, null, columns)} ${order}`;
+  return `${plan.fanOut.values.map((_, i) => armSql(plan, i, columns)).join(' UNION ALL ')} ${order}`;
 }
 
 /**
@@ -35,11 +35,20 @@ export function listSql(plan: ListPlan): string {
  * the socket), and the least (created_at, session_id) key, which is the last
  * run's. The aggregate takes the rows in the order the LIMITed subquery yields
  * them, which is list order (the API tests compare whole pages with it).
+ *
+ * Read through an index, the page's keys are chosen from the index alone (it
+ * carries the usual companion filter, migrations.ts) and only the runs
+ * returned are looked up, the CROSS JOIN keeping the keys' order. Along the
+ * primary key the rows are at hand already.
  */
 export function pageSql(plan: ListPlan): string {
+  const page = `count(*), CAST(coalesce('[' || group_concat(json, ',') || ']', '[]') AS BLOB)`;
+  if (plan.index === undefined) {
+    return `SELECT ${page}, min((created_at + ${KEY_OFFSET}) || session_id) FROM (${listSql(plan, 'created_at, session_id, json')})`;
+  }
   return (
-    `SELECT count(*), CAST(coalesce('[' || group_concat(json, ',') || ']', '[]') AS BLOB), ` +
-    `min((created_at + ${KEY_OFFSET}) || session_id) FROM (${listSql(plan)})`
+    `SELECT ${page}, min((k.created_at + ${KEY_OFFSET}) || k.session_id) FROM (${listSql(plan, 'created_at, session_id')}) k ` +
+    'CROSS JOIN runs r ON r.workspace = @ws AND r.created_at = k.created_at AND r.session_id = k.session_id'
   );
 }
 
