@@ -1,4 +1,5 @@
 import type Database from 'better-sqlite3';
+import { ACCESS_INDEXES_V2 } from '../access-indexes.ts';
 
 /**
  * Versioned schema, applied in order; PRAGMA user_version records how far a
@@ -69,20 +70,10 @@ const MIGRATIONS: readonly string[] = [
     PRIMARY KEY (workspace, key)
   ) WITHOUT ROWID;
   `,
-  // Each access-path index also carries the filter columns that most often
-  // come with its own (status with a workflow or a credential; workflow with
-  // a status), so that a page reads its keys from the index alone and looks up
-  // only the runs it returns (list-runs.ts): SQLite cannot defer the lookup
-  // of a WITHOUT ROWID row, so a filter checked on the table paid one per
-  // candidate (Q4: about 2.6 per run returned).
-  `
-  DROP INDEX runs_by_workflow;
-  DROP INDEX runs_by_credential;
-  DROP INDEX runs_by_status;
-  CREATE INDEX runs_by_workflow ON runs (workspace, workflow_id, created_at, session_id, status);
-  CREATE INDEX runs_by_credential ON runs (workspace, credential_id, created_at, session_id, status);
-  CREATE INDEX runs_by_status ON runs (workspace, status, created_at, session_id, workflow_id);
-  `,
+  // SQLite cannot defer the lookup of a WITHOUT ROWID row, so a filter
+  // checked in the table cost one lookup per candidate (Q4: about 2.6 per
+  // run returned); list-runs.ts reads a page's keys from the index alone.
+  ACCESS_INDEXES_V2,
 ];
 
 export function migrate(db: Database.Database): void {
