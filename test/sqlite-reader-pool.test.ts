@@ -10,7 +10,8 @@ import { seedRuns } from '../src/domain/seed-runs.ts';
 import type { ListQuery } from '../src/domain/list-query.ts';
 import { MICROS_PER_DAY, nowMicros } from '../src/domain/timestamp.ts';
 import { LARGE_PAGE, type WorkspaceRuns } from '../src/store/run-store.ts';
-import { PAGE_SLOTS } from '../src/store/sqlite/reader-pool.ts';
+import type { Worker } from 'node:worker_threads';
+import { PAGE_SLOTS, ReaderPool } from '../src/store/sqlite/reader-pool.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { testStores, type TestDatabase } from './support/stores.ts';
 
@@ -73,4 +74,22 @@ test('with every slot held, the next large page still comes, in a buffer of its 
   assert.ok(again.release, 'slots are free again');
   assert.deepEqual(Buffer.from(again.body), first);
   again.release();
+});
+
+test('a reader thread that dies fails only the page it was reading; the next pages go to its replacement', { timeout: 20_000 }, async () => {
+  const pool = new ReaderPool(db.url, 1);
+  try {
+    const first = pool.list(1, large());
+    const second = pool.list(1, large());
+    const third = pool.list(1, large());
+    // A message the thread cannot read makes it throw once it has read the first page.
+    (pool as unknown as { workers: Array<{ worker: Worker }> }).workers[0].worker.postMessage(null);
+    const settled = await Promise.allSettled([first, second, third, pool.list(1, large())]);
+    // The page it held is the first or the second, as its last answer and its death reach this thread in either order.
+    assert.equal(settled.filter((s) => s.status === 'rejected').length, 1, JSON.stringify(settled.map((s) => s.status)));
+    assert.deepEqual(settled.slice(2).map((s) => s.status), ['fulfilled', 'fulfilled']);
+    for (const s of settled) if (s.status === 'fulfilled') assert.equal(s.value.count, LARGE_PAGE + 1);
+  } finally {
+    await pool.close();
+  }
 });

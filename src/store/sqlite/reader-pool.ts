@@ -29,7 +29,7 @@ const SLOT_BYTES = 8 * 1024 * 1024;
  * read into a buffer of its own, so that clients that stop reading their large
  * pages cannot stall everyone else's.
  */
-export const SLOT_WAIT_MS = 1000;
+const SLOT_WAIT_MS = 1000;
 
 /**
  * Reader threads for large GET /runs pages on SQLite (better-sqlite3 is
@@ -58,6 +58,8 @@ export class ReaderPool {
     const data: ReaderData = { path: this.path, slots: this.slots };
     const worker = spawnThread(new URL('./reader-thread.ts', import.meta.url), data);
     worker.on('message', (message: { page?: RunPage; length?: number; error?: ThreadError }) => {
+      // A dead thread's last answer may come after its 'error': its page was failed there.
+      if (this.workers[index].worker !== worker) return;
       const { task, slot } = this.finish(index);
       if (message.length !== undefined) {
         task.resolve({ ...message.page!, body: Buffer.from(this.slots[slot], 0, message.length), release: this.releaser(slot) });
@@ -74,13 +76,15 @@ export class ReaderPool {
       }
     });
     worker.on('error', (error) => {
-      const slot = this.workers[index];
-      if (slot.busy !== null) {
-        const { task, slot: page } = this.finish(index);
-        this.release(page);
+      const entry = this.workers[index];
+      // The replacement first: freeing the slot hands the next page to this
+      // reader, and a page posted to the dead thread would never be answered.
+      if (!this.closed) entry.worker = this.spawn(index);
+      if (entry.busy !== null) {
+        const { task, slot } = this.finish(index);
+        this.release(slot);
         task.reject(error);
       }
-      if (!this.closed) slot.worker = this.spawn(index);
     });
     worker.unref();
     return worker;
