@@ -4,6 +4,7 @@ import { renderRun, type Run } from '../../domain/run.ts';
 import type { ImportResult } from '../../domain/schemas.ts';
 import type { Micros } from '../../domain/timestamp.ts';
 import { toDbTextOrNull } from './nul-safe-text.ts';
+import { BatchPipeline } from '../batch-pipeline.ts';
 import { inTransaction } from './open-database.ts';
 import type { MonthlyPartitions } from './partitions.ts';
 import { SQL } from './statements.ts';
@@ -27,20 +28,18 @@ export async function importRuns(
   items: AsyncIterable<ImportItem> | Iterable<ImportItem>,
 ): Promise<ImportResult> {
   const tally = new ImportTally();
-  let storing: Promise<void> = Promise.resolve();
+  const pipeline = new BatchPipeline();
   let batch: ImportItem[] = [];
   for await (const item of items) {
-    // A full batch is stored once the next line shows it is not the last;
-    // while PostgreSQL stores it, the next one is read and parsed here.
+    // A full batch is stored once the next line shows it is not the last.
     if (batch.length === IMPORT_BATCH) {
-      await storing;
-      storing = storeBatch(pool, partitions, ws, batch, tally, false);
-      storing.catch(() => {}); // awaited below; this only keeps Node from calling it unhandled meanwhile
+      const full = batch;
+      await pipeline.hand(() => storeBatch(pool, partitions, ws, full, tally, false));
       batch = [];
     }
     batch.push(item);
   }
-  await storing;
+  await pipeline.drained();
   await storeBatch(pool, partitions, ws, batch, tally, true);
   return tally.result();
 }

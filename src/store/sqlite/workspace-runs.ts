@@ -4,6 +4,7 @@ import type { ListQuery } from '../../domain/list-query.ts';
 import type { ImportResult } from '../../domain/schemas.ts';
 import type { Status } from '../../domain/statuses.ts';
 import type { Micros } from '../../domain/timestamp.ts';
+import { BatchPipeline } from '../batch-pipeline.ts';
 import type { CreatedRun, Idempotency, NewRun, RunDetail, RunPage, WorkspaceRuns } from '../run-store.ts';
 import { addRun, emptyColumns, type RunColumns } from './run-columns.ts';
 import { history, toRun, type ImportCounts } from './run-writer.ts';
@@ -64,7 +65,7 @@ export class SqliteWorkspaceRuns implements WorkspaceRuns {
    */
   async importRuns(items: AsyncIterable<ImportItem> | Iterable<ImportItem>): Promise<ImportResult> {
     const tally = new ImportTally();
-    let storing: Promise<void> = Promise.resolve();
+    const pipeline = new BatchPipeline();
     const store = async (runs: RunColumns, refused: Rejection[]) => {
       const counts = (await this.writes.submit({ kind: 'import', workspace: this.workspace, runs })) as ImportCounts;
       tally.inserted += counts.inserted;
@@ -74,9 +75,8 @@ export class SqliteWorkspaceRuns implements WorkspaceRuns {
     let runs = emptyColumns();
     let refused: Rejection[] = [];
     const hand = async () => {
-      await storing;
-      storing = store(runs, refused);
-      storing.catch(() => {}); // awaited by the next hand-over or at the end; this only keeps Node from calling it unhandled meanwhile
+      const [full, fullRefused] = [runs, refused];
+      await pipeline.hand(() => store(full, fullRefused));
       runs = emptyColumns();
       refused = [];
     };
@@ -86,7 +86,7 @@ export class SqliteWorkspaceRuns implements WorkspaceRuns {
       if (runs.line.length + refused.length === IMPORT_BATCH) await hand();
     }
     await hand();
-    await storing;
+    await pipeline.drained();
     return tally.result();
   }
 }
