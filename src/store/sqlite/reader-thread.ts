@@ -25,9 +25,10 @@ export interface ReadRequest {
 /**
  * On Linux a nice value is a thread's own: the main thread, which answers
  * every small request, comes first whenever both want the core, and a large
- * page is read in the time it leaves.
+ * page is read in the time it leaves. Elsewhere it would lower the whole
+ * process, so there the reader keeps its priority.
  */
-setPriority(10);
+if (process.platform === 'linux') setPriority(10);
 const { path, slots } = workerData as ReaderData;
 const db = new Database(path, { readonly: true });
 db.pragma('busy_timeout = 5000');

@@ -56,6 +56,6 @@ export function columnsOf(runs: readonly Run[]): RunColumns {
   return columns;
 }
 
-/** Runs the insert statement (statements.ts insertRun) for run i of the columns in workspace ws. */
+/** The one place that knows the order of insertRun's values (statements.ts), for the writer and the bench alike. */
 export const insertRun = (statement: Database.Statement, ws: number, c: RunColumns, i: number): Database.RunResult =>
   statement.run(ws, c.sessionId[i], c.workflowId[i], c.status[i], c.createdAt[i], c.executionStart[i], c.executionEnd[i], c.dryRun[i], c.credentialId[i], c.json[i]);
