@@ -2,7 +2,7 @@ import type { Worker } from 'node:worker_threads';
 import type { ListQuery } from '../../domain/list-query.ts';
 import type { RunPage } from '../run-store.ts';
 import type { ReaderData, ReadRequest } from './reader-thread.ts';
-import { spawnThread, type ThreadError } from './spawn-thread.ts';
+import { fromThreadError, spawnThread, type ThreadError } from './spawn-thread.ts';
 
 interface Task {
   workspace: number;
@@ -68,7 +68,7 @@ export class ReaderPool {
       }
       this.release(slot);
       if (message.error !== undefined) {
-        task.reject(Object.assign(new Error(message.error.message), { code: message.error.code }));
+        task.reject(fromThreadError(message.error));
       } else {
         // A view of the transferred bytes: Buffer.from(Uint8Array) would copy them again.
         const bytes = message.page!.body as unknown as Uint8Array;
@@ -76,11 +76,11 @@ export class ReaderPool {
       }
     });
     worker.on('error', (error) => {
-      const entry = this.workers[index];
+      const reader = this.workers[index];
       // The replacement first: freeing the slot hands the next page to this
       // reader, and a page posted to the dead thread would never be answered.
-      if (!this.closed) entry.worker = this.spawn(index);
-      if (entry.busy !== null) {
+      if (!this.closed) reader.worker = this.spawn(index);
+      if (reader.busy !== null) {
         const { task, slot } = this.finish(index);
         this.release(slot);
         task.reject(error);
@@ -91,10 +91,10 @@ export class ReaderPool {
   }
 
   private finish(index: number): Busy {
-    const slot = this.workers[index];
-    const busy = slot.busy!;
-    slot.busy = null;
-    slot.worker.unref();
+    const reader = this.workers[index];
+    const busy = reader.busy!;
+    reader.busy = null;
+    reader.worker.unref();
     return busy;
   }
 
@@ -120,8 +120,8 @@ export class ReaderPool {
   }
 
   private dispatch(): void {
-    for (const slot of this.workers) {
-      if (slot.busy !== null) continue;
+    for (const reader of this.workers) {
+      if (reader.busy !== null) continue;
       if (this.queue.length === 0) return;
       const waited = performance.now() - this.queue[0].queuedAt;
       if (this.freeSlots.length === 0 && waited < SLOT_WAIT_MS) {
@@ -133,11 +133,11 @@ export class ReaderPool {
       }
       const task = this.queue.shift()!;
       const page = this.freeSlots.pop() ?? NO_SLOT;
-      slot.busy = { task, slot: page };
+      reader.busy = { task, slot: page };
       // An idle reader must not keep the process alive; a busy one must.
-      slot.worker.ref();
+      reader.worker.ref();
       const request: ReadRequest = { workspace: task.workspace, query: task.query, slot: page };
-      slot.worker.postMessage(request);
+      reader.worker.postMessage(request);
     }
   }
 
@@ -145,6 +145,6 @@ export class ReaderPool {
     this.closed = true;
     if (this.waiting !== null) clearTimeout(this.waiting);
     for (const task of this.queue.splice(0)) task.reject(new Error('the store is closed'));
-    await Promise.all(this.workers.map((slot) => slot.worker.terminate()));
+    await Promise.all(this.workers.map((reader) => reader.worker.terminate()));
   }
 }

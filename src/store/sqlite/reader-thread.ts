@@ -8,6 +8,7 @@ import { setPriority } from 'node:os';
 import { parentPort, workerData } from 'node:worker_threads';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { RunLister } from './list-runs.ts';
+import { toThreadError } from './spawn-thread.ts';
 
 export interface ReaderData {
   path: string;
@@ -51,7 +52,6 @@ parentPort!.on('message', ({ workspace, query, slot }: ReadRequest) => {
       parentPort!.postMessage({ page: { ...page, body: bytes } }, [bytes.buffer as ArrayBuffer]);
     }
   } catch (error) {
-    const { message, code } = error as { message: string; code?: string };
-    parentPort!.postMessage({ error: { message, code } });
+    parentPort!.postMessage({ error: toThreadError(error) });
   }
 });

@@ -1,12 +1,12 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { ApiError, idempotencyConflict } from '../../domain/errors.ts';
+import { idempotencyConflict } from '../../domain/errors.ts';
 import { applyEvent, importedHistory, renderRun, type Run, type RunEvent } from '../../domain/run.ts';
 import type { Status } from '../../domain/statuses.ts';
 import { nowMicros, type Micros } from '../../domain/timestamp.ts';
 import { IDEMPOTENCY_WINDOW, type CreatedRun, type Idempotency, type NewRun } from '../run-store.ts';
 import { columnsOf, insertRun, type RunColumns } from './run-columns.ts';
-import type { ThreadError } from './spawn-thread.ts';
+import { toThreadError, type ThreadError } from './spawn-thread.ts';
 import { prepareStatements, type RunRow, type Statements, type WorkspaceRef } from './statements.ts';
 
 /** A write, as a message: it may be carried out on the writer thread or in place. */
@@ -22,6 +22,14 @@ export interface ImportCounts {
 }
 
 export type Outcome = { ok: true; value: unknown } | { ok: false; error: ThreadError };
+
+function outcome(write: () => unknown): Outcome {
+  try {
+    return { ok: true, value: write() };
+  } catch (error) {
+    return { ok: false, error: toThreadError(error) };
+  }
+}
 
 export const toRun = (row: RunRow, workspaceId: string): Run => ({
   sessionId: row.session_id,
@@ -41,11 +49,6 @@ export function history(sql: Statements, workspace: number, run: Run): RunEvent[
   return stored.length > 0 ? stored : importedHistory(run);
 }
 
-const threadError = (error: unknown): ThreadError =>
-  error instanceof ApiError
-    ? { message: error.message, code: error.code, param: error.param, api: true }
-    : { message: (error as Error).message, code: (error as { code?: string }).code };
-
 /**
  * Every write of the SQLite store. A batch of writes is one transaction (one
  * durable commit: group commit), each write in its own savepoint so that one
@@ -58,32 +61,18 @@ export class RunWriter {
     this.sql = prepareStatements(db);
   }
 
-  runBatch(ops: WriteOp[]): Outcome[] {
-    if (ops.length === 1) return [this.alone(ops[0])];
-    const outcomes: Outcome[] = [];
-    this.db.transaction(() => {
-      for (const op of ops) {
-        try {
-          outcomes.push({ ok: true, value: this.db.transaction(() => this.apply(op))() });
-        } catch (error) {
-          outcomes.push({ ok: false, error: threadError(error) });
-        }
-      }
-    }).immediate();
-    return outcomes;
-  }
-
   /**
    * A write with nothing grouped with it needs no savepoint: its transaction
    * undoes it. An import batch usually travels alone, and a savepoint would
    * copy every page it touches into the statement journal.
    */
-  private alone(op: WriteOp): Outcome {
-    try {
-      return { ok: true, value: this.db.transaction(() => this.apply(op)).immediate() };
-    } catch (error) {
-      return { ok: false, error: threadError(error) };
-    }
+  runBatch(ops: WriteOp[]): Outcome[] {
+    if (ops.length === 1) return [outcome(() => this.db.transaction(() => this.apply(ops[0])).immediate())];
+    const outcomes: Outcome[] = [];
+    this.db.transaction(() => {
+      for (const op of ops) outcomes.push(outcome(() => this.db.transaction(() => this.apply(op))()));
+    }).immediate();
+    return outcomes;
   }
 
   private apply(op: WriteOp): unknown {

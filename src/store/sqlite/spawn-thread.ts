@@ -1,4 +1,5 @@
 import { Worker } from 'node:worker_threads';
+import { ApiError, type ErrorCode } from '../../domain/errors.ts';
 
 const TSX = import.meta.resolve('tsx/esm/api');
 
@@ -18,3 +19,13 @@ export interface ThreadError {
   param?: string;
   api?: boolean;
 }
+
+/** An error thrown on a thread, as it is posted to another (an Error itself does not keep its code across). */
+export const toThreadError = (error: unknown): ThreadError =>
+  error instanceof ApiError
+    ? { message: error.message, code: error.code, param: error.param, api: true }
+    : { message: (error as Error).message, code: (error as { code?: string }).code };
+
+/** The error a thread posted, rebuilt on the receiving side. */
+export const fromThreadError = (error: ThreadError): Error =>
+  error.api ? new ApiError(error.code as ErrorCode, error.message, error.param) : Object.assign(new Error(error.message), { code: error.code });

@@ -1,12 +1,8 @@
 import type { Worker } from 'node:worker_threads';
-import { ApiError, type ErrorCode } from '../../domain/errors.ts';
 import type { Outcome, RunWriter, WriteOp } from './run-writer.ts';
-import { spawnThread, type ThreadError } from './spawn-thread.ts';
+import { fromThreadError, spawnThread, toThreadError, type ThreadError } from './spawn-thread.ts';
 
 type Pending = { op: WriteOp; resolve: (value: unknown) => void; reject: (error: unknown) => void };
-
-const rebuild = (error: ThreadError): Error =>
-  error.api ? new ApiError(error.code as ErrorCode, error.message, error.param) : Object.assign(new Error(error.message), { code: error.code });
 
 /**
  * Group commit. Writes queue while the previous batch is being committed;
@@ -59,7 +55,7 @@ export class WriteBatcher {
     try {
       this.settle({ outcomes: this.inline!.runBatch(ops) });
     } catch (error) {
-      this.settle({ failed: { message: (error as Error).message, code: (error as { code?: string }).code } });
+      this.settle({ failed: toThreadError(error) });
     }
   }
 
@@ -68,10 +64,10 @@ export class WriteBatcher {
     this.inFlight = null;
     this.thread?.unref();
     batch.forEach((pending, i) => {
-      if (reply.failed) return pending.reject(rebuild(reply.failed));
+      if (reply.failed) return pending.reject(fromThreadError(reply.failed));
       const outcome = reply.outcomes![i];
       if (outcome.ok) pending.resolve(outcome.value);
-      else pending.reject(rebuild(outcome.error));
+      else pending.reject(fromThreadError(outcome.error));
     });
     if (this.thread) this.send();
     else if (this.queue.length > 0) setImmediate(() => this.send());
