@@ -3,9 +3,9 @@ import type { Micros } from '../src/domain/timestamp.ts';
 import { openDatabase } from '../src/store/sqlite/open-database.ts';
 import { addRun, emptyColumns, insertRun, type RunColumns } from '../src/store/sqlite/run-columns.ts';
 import { prepareStatements } from '../src/store/sqlite/statements.ts';
+import { IMPORT_BATCH } from '../src/store/sqlite/workspace-runs.ts';
 import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
 
-const BATCH = 50_000;
 
 export interface InsertCeiling {
   /** runs/s of the store's own INSERT into runledger's schema, rows made and rendered beforehand, untimed. */
@@ -18,7 +18,7 @@ function* batches(runs: Iterable<Run>): Generator<RunColumns> {
   let columns = emptyColumns();
   for (const run of runs) {
     addRun(columns, run, 0);
-    if (columns.line.length === BATCH) {
+    if (columns.line.length === IMPORT_BATCH) {
       yield columns;
       columns = emptyColumns();
     }
@@ -26,7 +26,7 @@ function* batches(runs: Iterable<Run>): Generator<RunColumns> {
   if (columns.line.length > 0) yield columns;
 }
 
-/** Times only the INSERTs (transactions of BATCH rows, as the import's), so that what is left is SQLite's own cost. */
+/** Times only the INSERTs (transactions the size of the import's), so that what is left is SQLite's own cost. */
 function insertRate(path: string, spec: WorkspaceSpec, now: Micros, dropIndexes: boolean): number {
   const db = openDatabase(path);
   try {

@@ -20,7 +20,7 @@ function inLineOrder(a: Rejection[], b: Rejection[]): Rejection[] {
 }
 
 /** Lines an import sends to the writer at a time: large enough to amortise a commit, small enough to stream. */
-const IMPORT_BATCH = 50_000;
+export const IMPORT_BATCH = 50_000;
 
 /**
  * The runs of one workspace in a SQLite database; see WorkspaceRuns. Point
