@@ -6,6 +6,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
+import { lastRunOf } from '../src/domain/run.ts';
 import { seedRuns } from '../src/domain/seed-runs.ts';
 import type { ListQuery } from '../src/domain/list-query.ts';
 import { MICROS_PER_DAY, nowMicros } from '../src/domain/timestamp.ts';
@@ -54,7 +55,7 @@ test('a lent page keeps its bytes while more large pages than there are slots ar
   const copy = Buffer.from(held.body);
   assert.equal(JSON.parse(copy.toString()).length, LARGE_PAGE + 1);
   for (let i = 0; i < PAGE_SLOTS * 2; i += 1) {
-    const other = await runs.listRuns(large(held.last));
+    const other = await runs.listRuns(large(lastRunOf(held.body)));
     assert.notDeepEqual(Buffer.from(other.body), copy);
     other.release?.();
   }
@@ -65,7 +66,7 @@ test('a lent page keeps its bytes while more large pages than there are slots ar
 test('with every slot held, the next large page still comes, in a buffer of its own', async () => {
   const held = await Promise.all(Array.from({ length: PAGE_SLOTS }, () => runs.listRuns(large())));
   assert.ok(held.every((page) => page.release !== undefined));
-  const next = await runs.listRuns(large(held[0].last));
+  const next = await runs.listRuns(large(lastRunOf(held[0].body)));
   assert.equal(next.release, undefined);
   assert.equal(JSON.parse(next.body.toString()).length, LARGE_PAGE + 1);
   const first = Buffer.from(held[0].body);

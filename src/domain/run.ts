@@ -1,6 +1,7 @@
 import { ApiError } from './errors.ts';
 import { TERMINAL, TRANSITIONS, type Status } from './statuses.ts';
-import { formatTimestamp, type Micros } from './timestamp.ts';
+import type { CursorPosition } from './cursor.ts';
+import { formatTimestamp, parseTimestamp, type Micros } from './timestamp.ts';
 
 /** A run as the store keeps it: timestamps in microseconds. */
 export interface Run {
@@ -26,7 +27,8 @@ const time = (micros: Micros | null): string => (micros === null ? 'null' : `"${
  * The run object of the list response, exactly as sent. Stores keep this text
  * beside each run (rendered once per write), so that a page of runs is a join
  * of stored fragments instead of a serialisation per request. The values
- * are UUIDs, status names and timestamps, none of which needs JSON escaping.
+ * are UUIDs, status names and timestamps, none of which needs JSON escaping,
+ * and all ASCII: a fragment's characters are its bytes.
  */
 export function renderRun(run: Run): string {
   const json =
@@ -38,6 +40,29 @@ export function renderRun(run: Run): string {
   // 300-byte string. A bulk load holds 100,000 of them at a time.
   json.charCodeAt(0);
   return json;
+}
+
+const RUN_START = '{"session_id":"';
+const CREATED_AT = '"created_at":"';
+const UUID_LENGTH = 36;
+const TIMESTAMP_LENGTH = '2025-01-01T00:00:00.000000Z'.length;
+
+/**
+ * The position of a page's last run, for the next cursor, read back from the
+ * page itself: renderRun's layout is fixed and nothing in it is escaped or
+ * nested, so the last `{"session_id":"` starts the last run. The database
+ * then only joins stored fragments; deriving a sortable key for every row of
+ * the page cost PostgreSQL about a fifth of the query.
+ */
+export function lastRunOf(page: string | Buffer): Required<CursorPosition> | undefined {
+  const start = page.lastIndexOf(RUN_START);
+  if (start < 0) return undefined;
+  const run = typeof page === 'string' ? page.slice(start) : page.toString('latin1', start);
+  const at = run.indexOf(CREATED_AT) + CREATED_AT.length;
+  return {
+    sessionId: run.slice(RUN_START.length, RUN_START.length + UUID_LENGTH),
+    createdAt: parseTimestamp(run.slice(at, at + TIMESTAMP_LENGTH))!,
+  };
 }
 
 /** GET /run/{session_id}: the run object plus its credential and its history, oldest first. */

@@ -26,8 +26,6 @@ export interface RunPage {
   /** The JSON array of runs, exactly as sent: as text, or as its UTF-8 bytes. */
   body: string | Buffer;
   count: number;
-  /** The last run of the page, for the next cursor. */
-  last?: { createdAt: Micros; sessionId: string };
   /**
    * Present when the body lives in memory the store lends (a large SQLite
    * page): call it once the body has been sent or read, and not read the body

@@ -1,6 +1,7 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.ts';
+import { lastRunOf } from '../../src/domain/run.ts';
 import { openStore } from '../../src/store/open-store.ts';
 import { Client } from './client.ts';
 import type { RunObject } from './runs.ts';
@@ -93,9 +94,10 @@ export async function runsIn(db: string, workspace: string, days = 366): Promise
     const all: RunObject[] = [];
     for (let page = await runs.listRuns(listAll(now - days * 86_400_000_000, now)); page.count > 0; ) {
       all.push(...(JSON.parse(page.body.toString()) as RunObject[]));
+      const last = lastRunOf(page.body);
       page.release?.();
-      if (page.last === undefined || page.count < 10_000) break;
-      page = await runs.listRuns(listAll(now - days * 86_400_000_000, now, page.last));
+      if (last === undefined || page.count < 10_000) break;
+      page = await runs.listRuns(listAll(now - days * 86_400_000_000, now, last));
     }
     return all;
   } finally {

@@ -2,6 +2,7 @@ import { finished, Readable } from 'node:stream';
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import { encodeCursor } from '../../domain/cursor.ts';
+import { lastRunOf } from '../../domain/run.ts';
 import { toListQuery } from '../../domain/list-query.ts';
 import type { QueryValues } from '../../domain/query-params.ts';
 import { ListRunsQuery, RunSchema } from '../../domain/schemas.ts';
@@ -32,8 +33,9 @@ export function listRunsRoute(app: FastifyInstance): void {
       if (page.release !== undefined) finished(reply.raw, page.release);
       reply.header('x-applied-start-time', formatTimestamp(query.start));
       reply.header('x-applied-end-time', formatTimestamp(query.end));
-      if (page.count === query.limit && page.last !== undefined) {
-        const token = encodeCursor(page.last);
+      const last = page.count === query.limit ? lastRunOf(page.body) : undefined;
+      if (last !== undefined) {
+        const token = encodeCursor(last);
         reply.header('x-next-cursor', token);
         reply.header('link', nextLink(request.url, token));
       }

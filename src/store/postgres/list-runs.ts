@@ -1,7 +1,6 @@
 import type pg from 'pg';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { listPlan, MAX_FAN_OUT, type Filter } from '../list-plan.ts';
-import { KEY_OFFSET, lastOfKey } from '../page-key.ts';
 import type { RunPage } from '../run-store.ts';
 import { toDbText } from './nul-safe-text.ts';
 
@@ -78,19 +77,31 @@ export function listSql(read: Read): string {
 }
 
 /**
- * The page as one row built inside PostgreSQL: its size, the stored fragments
- * joined into the array, and the least (created_at, session_id) key, which is
- * the last run's (page-key.ts; compared bytewise, COLLATE "C"). One value of
- * a few MB crosses the wire and the driver instead of a row per run, each
- * parsed into JS strings and joined again. string_agg takes the rows in the
- * order the LIMITed subquery yields them, which is list order (the API tests
- * compare whole pages with it).
+ * The page as one row built inside PostgreSQL: its size and the stored
+ * fragments joined. One value of a few MB crosses the wire and the driver
+ * instead of a row per run, each parsed into JS strings and joined again.
+ * The brackets are added in JS: `'[' || page || ']'` copied the page twice
+ * inside PostgreSQL and cost as much as the join itself. string_agg takes
+ * the rows in the order the LIMITed subquery yields them, which is list
+ * order (the API tests compare whole pages with it).
  */
-const pageSql = (read: Read): string =>
-  `SELECT count(*), '[' || coalesce(string_agg(json, ','), '') || ']', ` +
-  `min(((created_at + ${KEY_OFFSET})::text || session_id::text) COLLATE "C") FROM (${listSql(read)}) page`;
+const pageSql = (read: Read): string => `SELECT count(*), string_agg(json, ',') FROM (${listSql(read)}) page`;
 
-type PageRow = [count: number, body: string, lastKey: string | null];
+type PageRow = [count: number, runs: string | null];
+
+/**
+ * The page as bytes. Fragments are ASCII (run.ts), so each character is one
+ * byte and latin1 copies them without the UTF-8 passes: as a string, Fastify
+ * measured the page's UTF-8 length twice and encoded it once more, and the
+ * brackets made a second copy of a string of up to 15 MB.
+ */
+function pageBytes(runs: string): Buffer {
+  const body = Buffer.allocUnsafe(runs.length + 2);
+  body[0] = 0x5b; // [
+  body.write(runs, 1, 'latin1');
+  body[body.length - 1] = 0x5d; // ]
+  return body;
+}
 
 /** The named statement and values for one GET /runs query; the plan test explains exactly this. */
 export function listStatement(workspace: number, query: ListQuery): pg.QueryConfig & { rowMode: 'array' } {
@@ -116,6 +127,6 @@ export function listStatement(workspace: number, query: ListQuery): pg.QueryConf
 
 /** A page of runs: the stored JSON fragments joined, byte for byte what the SQLite store sends. */
 export async function listRuns(pool: pg.Pool, workspace: number, query: ListQuery): Promise<RunPage> {
-  const [count, body, lastKey] = (await pool.query<PageRow>(listStatement(workspace, query))).rows[0];
-  return { body, count, last: lastOfKey(lastKey) };
+  const [count, runs] = (await pool.query<PageRow>(listStatement(workspace, query))).rows[0];
+  return { body: pageBytes(runs ?? ''), count };
 }

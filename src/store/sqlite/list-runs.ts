@@ -1,7 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { listPlan, type ListPlan } from '../list-plan.ts';
-import { KEY_OFFSET, lastOfKey } from '../page-key.ts';
 import type { RunPage } from '../run-store.ts';
 
 /** Greater than any session_id: with it, a cursor at `end` excludes nothing at `end`. */
@@ -32,8 +31,7 @@ function listSql(plan: ListPlan, columns: string): string {
 /**
  * The page as one row built inside SQLite: its size, the stored fragments
  * joined into the array as bytes (no JS string per run, no second encoding for
- * the socket), and the least (created_at, session_id) key, which is the last
- * run's. The aggregate takes the rows in the order the LIMITed subquery yields
+ * the socket). The aggregate takes the rows in the order the LIMITed subquery yields
  * them, which is list order (the API tests compare whole pages with it).
  *
  * Read through an index, the page's keys are chosen from the index alone (it
@@ -44,15 +42,15 @@ function listSql(plan: ListPlan, columns: string): string {
 export function pageSql(plan: ListPlan): string {
   const page = `count(*), CAST(coalesce('[' || group_concat(json, ',') || ']', '[]') AS BLOB)`;
   if (plan.index === undefined) {
-    return `SELECT ${page}, min((created_at + ${KEY_OFFSET}) || session_id) FROM (${listSql(plan, 'created_at, session_id, json')})`;
+    return `SELECT ${page} FROM (${listSql(plan, 'created_at, session_id, json')})`;
   }
   return (
-    `SELECT ${page}, min((k.created_at + ${KEY_OFFSET}) || k.session_id) FROM (${listSql(plan, 'created_at, session_id')}) k ` +
+    `SELECT ${page} FROM (${listSql(plan, 'created_at, session_id')}) k ` +
     'CROSS JOIN runs r ON r.workspace = @ws AND r.created_at = k.created_at AND r.session_id = k.session_id'
   );
 }
 
-type PageRow = [count: number, body: Buffer, lastKey: string | null];
+type PageRow = [count: number, body: Buffer];
 
 /** Prepares each query shape once. */
 export class RunLister {
@@ -79,7 +77,7 @@ export class RunLister {
     };
     plan.filters.forEach((f, i) => (params[`f${i}`] = f.values.length === 1 ? f.values[0] : JSON.stringify(f.values)));
     plan.fanOut?.values.forEach((v, i) => (params[`o${i}`] = v));
-    const [count, body, lastKey] = statement.get(params) as PageRow;
-    return { body, count, last: lastOfKey(lastKey) };
+    const [count, body] = statement.get(params) as PageRow;
+    return { body, count };
   }
 }
