@@ -1,4 +1,4 @@
-import Fastify, { LogController, type FastifyInstance } from 'fastify';
+import Fastify, { LogController, type FastifyInstance, type preParsingAsyncHookHandler } from 'fastify';
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config.ts';
@@ -21,6 +21,15 @@ declare module 'fastify' {
     store: RunStore;
   }
 }
+
+/** A JSON route refuses other bodies up front: Fastify would hand text or an NDJSON stream to validation, which then names a field. */
+const jsonOnly: preParsingAsyncHookHandler = async (request, _reply, payload) => {
+  const type = request.headers['content-type'];
+  if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
+    throw new ApiError('unsupported_media_type', `${request.method} ${request.routeOptions.url?.replace(/:(\w+)/g, '{$1}')} takes Content-Type: application/json`);
+  }
+  return payload;
+};
 
 /**
  * The whole HTTP service for a config; tests build it in-process. The store
@@ -48,18 +57,11 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
   app.setNotFoundHandler((request) => {
     throw new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
   });
+  // Hooks go only on the routes that need them: a global hook costs every request a promise and a tick.
   const authenticate = authenticator(runStore, config.rateLimit);
-  app.addHook('onRequest', async (request, reply) => {
-    if ((request.routeOptions.config as { keyed?: boolean }).keyed) await authenticate.call(app, request, reply);
-  });
-  // A JSON route refuses other bodies up front: Fastify would hand text or an NDJSON stream to validation, which then names a field.
-  app.addHook('preParsing', async (request, _reply, payload) => {
-    const type = request.headers['content-type'];
-    const takesJson = (request.routeOptions.schema as { body?: unknown } | undefined)?.body !== undefined;
-    if (takesJson && type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
-      throw new ApiError('unsupported_media_type', `${request.method} ${request.routeOptions.url?.replace(/:(\w+)/g, '{$1}')} takes Content-Type: application/json`);
-    }
-    return payload;
+  app.addHook('onRoute', (route) => {
+    if ((route.config as { keyed?: boolean } | undefined)?.keyed) route.onRequest = authenticate;
+    if ((route.schema as { body?: unknown } | undefined)?.body !== undefined) route.preParsing = jsonOnly;
   });
   app.addHook('onClose', async () => runStore.close());
 

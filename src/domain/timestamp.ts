@@ -13,27 +13,30 @@ const RFC3339 = /^(\d{4})-(\d{2})-(\d{2})[Tt](\d{2}):(\d{2}):(\d{2})(?:\.(\d{1,9
 export const MIN_YEAR = 1900;
 export const MAX_YEAR = 2200;
 
-const daysInMonth = (year: number, month: number): number => new Date(Date.UTC(year, month, 0)).getUTCDate();
+const DAYS_IN_MONTH = [31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31];
+const isLeapYear = (year: number): boolean => (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+const daysInMonth = (year: number, month: number): number => (month === 2 && isLeapYear(year) ? 29 : DAYS_IN_MONTH[month - 1]);
 
-/** Parses an RFC 3339 date-time (zone required, up to nine fraction digits, truncated to µs); undefined when it is not one. */
+/**
+ * Parses an RFC 3339 date-time (zone required, up to nine fraction digits,
+ * truncated to µs); undefined when it is not one. Every GET /runs parses two,
+ * twice (validation, then the query), so it makes no Date object.
+ */
 export function parseTimestamp(text: string): Micros | undefined {
   const m = RFC3339.exec(text);
   if (m === null) return undefined;
-  const [year, month, day, hour, minute, second] = m.slice(1, 7).map(Number);
+  const [year, month, day, hour, minute, second] = [+m[1], +m[2], +m[3], +m[4], +m[5], +m[6]];
   if (year < MIN_YEAR || year >= MAX_YEAR) return undefined;
   if (month < 1 || month > 12 || day < 1 || day > daysInMonth(year, month)) return undefined;
   if (hour > 23 || minute > 59 || second > 59) return undefined;
   let offsetMinutes = 0;
   if (m[8] === undefined) {
-    const [oh, om] = [Number(m[10]), Number(m[11])];
+    const [oh, om] = [+m[10], +m[11]];
     if (oh > 23 || om > 59) return undefined;
     offsetMinutes = (m[9] === '-' ? -1 : 1) * (oh * 60 + om);
   }
-  const date = new Date(0);
-  date.setUTCFullYear(year, month - 1, day);
-  date.setUTCHours(hour, minute, second, 0);
-  const fraction = Number((m[7] ?? '').padEnd(6, '0').slice(0, 6));
-  return (date.getTime() - offsetMinutes * 60_000) * 1000 + fraction;
+  const fraction = m[7] === undefined ? 0 : +(m[7].length >= 6 ? m[7].slice(0, 6) : m[7].padEnd(6, '0'));
+  return (Date.UTC(year, month - 1, day, hour, minute, second) - offsetMinutes * 60_000) * 1000 + fraction;
 }
 
 const pad2 = (n: number): string => (n < 10 ? `0${n}` : `${n}`);

@@ -43,6 +43,7 @@ test('what is not RFC 3339 with seconds and a zone is refused', () => {
     '1771149600',
     '2026-09-31T00:00:00Z',
     '2026-02-29T00:00:00Z',
+    '2100-02-29T00:00:00Z',
     '2026-13-01T00:00:00Z',
     '2026-02-15T10:00:00.Z',
     '2026-02-15T10:00:00.1234567890Z',
@@ -56,4 +57,5 @@ test('what is not RFC 3339 with seconds and a zone is refused', () => {
     assert.equal(parseTimestamp(text), undefined, text);
   }
   assert.equal(parseTimestamp('2024-02-29T00:00:00Z'), Date.UTC(2024, 1, 29) * 1000, 'a leap day is a day');
+  assert.equal(parseTimestamp('2000-02-29T00:00:00Z'), Date.UTC(2000, 1, 29) * 1000, 'so is one in a year divisible by 400');
 });
