@@ -16,6 +16,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/api/build-app.ts';
 import { loadConfig } from '../src/config.ts';
+import { LARGE_PAGE } from '../src/store/run-store.ts';
 import { Client } from './support/client.ts';
 
 /** The directory of initdb and pg_ctl: Debian keeps them out of PATH, under /usr/lib/postgresql/<version>/bin. */
@@ -117,6 +118,8 @@ test('answers 503 while PostgreSQL is down and recovers without a restart', asyn
 
   cluster.stop();
   assertUnavailable(await client.runs(), 'GET /runs');
+  // Pages over LARGE_PAGE rows are read on a reader thread's own connection.
+  assertUnavailable(await client.runs({ limit: String(LARGE_PAGE + 1) }), 'GET /runs, a large page');
   assertUnavailable(await client.get(`/run/${made.body.session_id}`), 'GET /run/{id}');
   assertUnavailable(await client.post('/run', { workflow_id: '6f1d2b4e-0c3a-4d5e-8f70-9a8b7c6d5e4f' }), 'POST /run');
   assertUnavailable(await client.get('/readyz'), 'GET /readyz');
@@ -127,6 +130,7 @@ test('answers 503 while PostgreSQL is down and recovers without a restart', asyn
   assert.equal((await client.get('/readyz')).status, 200);
   const listed = await client.runs();
   assert.equal(listed.status, 200);
+  assert.equal((await client.runs({ limit: String(LARGE_PAGE + 1) })).status, 200, 'a large page after the outage');
   assert.deepEqual(
     listed.body.map((r: { session_id: string }) => r.session_id),
     [made.body.session_id],

@@ -8,6 +8,7 @@ import type { ImportResult } from '../../domain/schemas.ts';
 import type { Status } from '../../domain/statuses.ts';
 import { MICROS_PER_DAY, nowMicros, type Micros } from '../../domain/timestamp.ts';
 import { IDEMPOTENCY_WINDOW, LARGE_PAGE, type CreatedRun, type Idempotency, type NewRun, type RunDetail, type RunPage, type WorkspaceRuns } from '../run-store.ts';
+import type { ReaderPool } from '../reader-pool.ts';
 import { importRuns } from './import-runs.ts';
 import { listRuns } from './list-runs.ts';
 import { fromDbText, toDbTextOrNull } from './nul-safe-text.ts';
@@ -27,7 +28,7 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
   constructor(
     workspace: WorkspaceRef,
     private readonly pool: pg.Pool,
-    private readonly largePages: pg.Pool,
+    private readonly largePages: ReaderPool,
     private readonly partitions: MonthlyPartitions,
   ) {
     this.workspaceId = workspace.id;
@@ -49,7 +50,7 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
   }
 
   listRuns(query: ListQuery): Promise<RunPage> {
-    return listRuns(query.limit > LARGE_PAGE ? this.largePages : this.pool, this.ws, query);
+    return query.limit > LARGE_PAGE ? this.largePages.list(this.ws, query) : listRuns(this.pool, this.ws, query);
   }
 
   async getRun(sessionId: string): Promise<RunDetail | null> {

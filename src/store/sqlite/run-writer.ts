@@ -6,7 +6,7 @@ import type { Status } from '../../domain/statuses.ts';
 import { nowMicros, type Micros } from '../../domain/timestamp.ts';
 import { IDEMPOTENCY_WINDOW, type CreatedRun, type Idempotency, type NewRun } from '../run-store.ts';
 import { columnsOf, insertRun, type RunColumns } from './run-columns.ts';
-import { toThreadError, type ThreadError } from './spawn-thread.ts';
+import { toThreadError, type ThreadError } from '../spawn-thread.ts';
 import { prepareStatements, type RunRow, type Statements, type WorkspaceRef } from './statements.ts';
 
 /** A write, as a message: it may be carried out on the writer thread or in place. */

@@ -5,7 +5,7 @@ import { nowMicros } from '../../domain/timestamp.ts';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { LARGE_PAGE, type Authenticated, type CreatedKey, type RunPage, type RunStore, type WorkspaceRuns } from '../run-store.ts';
 import { RunLister } from './list-runs.ts';
-import { ReaderPool } from './reader-pool.ts';
+import { ReaderPool } from '../reader-pool.ts';
 import { openDatabase } from './open-database.ts';
 import { prepareStatements, type Statements, type WorkspaceRef } from './statements.ts';
 import { RunWriter } from './run-writer.ts';
@@ -43,7 +43,7 @@ export class SqliteStore implements RunStore {
       // Large pages go to the reader threads, so that no 10,000-row page holds
       // the event loop every other request needs; smaller ones take less time
       // than handing them to a thread and back.
-      const pool = new ReaderPool(options.path, options.readers);
+      const pool = new ReaderPool(new URL('./reader-thread.ts', import.meta.url), { path: options.path }, options.readers);
       this.readers = pool;
       this.readPage = (workspace, query) => (query.limit > LARGE_PAGE ? pool.list(workspace, query) : inline(workspace, query));
     } else {

@@ -1,6 +1,6 @@
 import type { Worker } from 'node:worker_threads';
 import type { Outcome, RunWriter, WriteOp } from './run-writer.ts';
-import { fromThreadError, spawnThread, toThreadError, type ThreadError } from './spawn-thread.ts';
+import { fromThreadError, spawnThread, toThreadError, type ThreadError } from '../spawn-thread.ts';
 
 type Pending = { op: WriteOp; resolve: (value: unknown) => void; reject: (error: unknown) => void };
 

@@ -6,7 +6,7 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './open-database.ts';
 import { RunWriter, type WriteOp } from './run-writer.ts';
-import { toThreadError } from './spawn-thread.ts';
+import { toThreadError } from '../spawn-thread.ts';
 
 const db = openDatabase((workerData as { path: string }).path);
 // An import's batches each insert into random pages of the session_id index;

@@ -1,5 +1,5 @@
 import { Worker } from 'node:worker_threads';
-import { ApiError, type ErrorCode } from '../../domain/errors.ts';
+import { ApiError, type ErrorCode } from '../domain/errors.ts';
 
 const TSX = import.meta.resolve('tsx/esm/api');
 

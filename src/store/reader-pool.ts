@@ -1,7 +1,7 @@
 import type { Worker } from 'node:worker_threads';
-import type { ListQuery } from '../../domain/list-query.ts';
-import type { RunPage } from '../run-store.ts';
-import type { ReaderData, ReadRequest } from './reader-thread.ts';
+import type { ListQuery } from '../domain/list-query.ts';
+import type { RunPage } from './run-store.ts';
+import type { ReaderData, ReadRequest } from './serve-reads.ts';
 import { fromThreadError, spawnThread, type ThreadError } from './spawn-thread.ts';
 
 interface Task {
@@ -32,12 +32,15 @@ const SLOT_BYTES = 8 * 1024 * 1024;
 const SLOT_WAIT_MS = 1000;
 
 /**
- * Reader threads for large GET /runs pages on SQLite (better-sqlite3 is
- * synchronous, so a long read on the main thread would freeze every other
- * request while it runs). Each thread takes the next queued page when it is
- * free and a slot is: a page lives in its slot until the caller releases it,
- * once sent, so that many clients asking for large pages at once hold
- * PAGE_SLOTS pages in memory, not one each.
+ * Reader threads for large GET /runs pages, each with its own connection
+ * (a store's reader-thread.ts). On SQLite, better-sqlite3 is synchronous, so
+ * a long read on the main thread would freeze every other request while it
+ * runs. On PostgreSQL, a 10,000-row page made the main thread decode and copy
+ * megabytes and collect them again, tens of milliseconds at a time. Each
+ * thread takes the next queued page when it is free and a slot is: a page
+ * lives in its slot until the caller releases it, once sent, so that many
+ * clients asking for large pages at once hold PAGE_SLOTS pages in memory,
+ * not one each.
  */
 export class ReaderPool {
   private readonly workers: Array<{ worker: Worker; busy: Busy | null }> = [];
@@ -47,16 +50,18 @@ export class ReaderPool {
   private waiting: NodeJS.Timeout | null = null;
   private closed = false;
 
+  /** `entry` is a reader-thread module; `data` what it needs besides the slots. */
   constructor(
-    private readonly path: string,
+    private readonly entry: URL,
+    private readonly data: object,
     size: number,
   ) {
     for (let i = 0; i < size; i += 1) this.workers.push({ worker: this.spawn(i), busy: null });
   }
 
   private spawn(index: number): Worker {
-    const data: ReaderData = { path: this.path, slots: this.slots };
-    const worker = spawnThread(new URL('./reader-thread.ts', import.meta.url), data);
+    const data: ReaderData = { ...this.data, slots: this.slots };
+    const worker = spawnThread(this.entry, data);
     worker.on('message', (message: { page?: RunPage; length?: number; error?: ThreadError }) => {
       // A dead thread's last answer may come after its 'error': its page was failed there.
       if (this.workers[index].worker !== worker) return;

@@ -1,0 +1,16 @@
+/**
+ * A reader thread: one connection of its own ("runledger large pages" in
+ * pg_stat_activity) answers large list queries, so that the megabytes of a
+ * 10,000-row page are decoded, copied and collected outside the main heap.
+ */
+import { workerData } from 'node:worker_threads';
+import { serveReads, type ReaderData } from '../serve-reads.ts';
+import { listRuns } from './list-runs.ts';
+import { connectionPool } from './open-database.ts';
+
+export interface PostgresReaderData extends ReaderData {
+  url: string;
+}
+
+const pool = connectionPool((workerData as PostgresReaderData).url, 1, 'runledger large pages');
+serveReads((workspace, query) => listRuns(pool, workspace, query));
