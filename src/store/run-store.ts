@@ -17,18 +17,18 @@ import type { ImportResult } from '../domain/schemas.ts';
 
 /**
  * A page of more rows than this is "large": it takes many times the work of
- * a small query, and each store keeps such pages out of the way of the small
- * ones (SQLite: reader threads; PostgreSQL: connections of their own).
+ * a small query, and each store reads such pages on a reader thread with a
+ * connection of its own (reader-pool.ts), out of the way of the small ones.
  */
 export const LARGE_PAGE = 1000;
 
 export interface RunPage {
-  /** The JSON array of runs, exactly as sent: as text, or as its UTF-8 bytes. */
-  body: string | Buffer;
+  /** The JSON array of runs, exactly as sent, as bytes. */
+  body: Buffer;
   count: number;
   /**
-   * Present when the body lives in memory the store lends (a large SQLite
-   * page): call it once the body has been sent or read, and not read the body
+   * Present when the body lives in memory the store lends (a large page,
+   * read on a reader thread): call it once the body has been sent or read, and not read the body
    * after. Until then the store reads no further page into that memory.
    */
   release?: () => void;

@@ -32,8 +32,7 @@ export function serveReads(list: (workspace: number, query: ListQuery) => RunPag
   const { slots } = workerData as ReaderData;
   parentPort!.on('message', async ({ workspace, query, slot }: ReadRequest) => {
     try {
-      const { body, ...page } = await list(workspace, query);
-      const bytes = body as Buffer;
+      const { body: bytes, ...page } = await list(workspace, query);
       const shared = slots[slot] as SharedArrayBuffer | undefined;
       if (shared !== undefined && bytes.length <= shared.byteLength) {
         // Copied into memory the main thread already has: a buffer that arrived
