@@ -1,4 +1,5 @@
 import { fileURLToPath } from 'node:url';
+import { MAX_RATE_LIMIT } from '../src/config.ts';
 import { SERVER_CORE, startChild, nodeArgs, type Child } from './child.ts';
 
 const RUNLEDGER = fileURLToPath(new URL('../bin/runledger', import.meta.url));
@@ -11,9 +12,13 @@ export interface Server extends Child {
   key?: string;
 }
 
-/** The real runledger server as a user runs it, rate limiting off so that the bench measures the server, not the limiter. */
+/**
+ * The real runledger server as a user runs it, every guarantee on: the rate
+ * limiter runs on each request at its highest setting, which no bench load
+ * reaches, so that it is paid for but never answers 429.
+ */
 export async function startRunledger(db: string, extra: readonly string[] = []): Promise<Server> {
-  const args = ['serve', '--db', db, '--port', '0', '--rate-limit', 'off', '--log-level', 'warn', ...extra];
+  const args = ['serve', '--db', db, '--port', '0', '--rate-limit', String(MAX_RATE_LIMIT), '--log-level', 'warn', ...extra];
   const child = await startChild(['taskset', ['-c', SERVER_CORE, process.execPath, RUNLEDGER, ...args]], LISTENING);
   return { ...child, url: child.ready, key: /shown once\): (\S+)/.exec(child.output)?.[1] };
 }

@@ -27,6 +27,9 @@ export interface ConfigFlags {
   logLevel?: string;
 }
 
+/** The highest --rate-limit (requests a second per key) a server takes. */
+export const MAX_RATE_LIMIT = 1_000_000;
+
 export const ENVIRONMENT = {
   db: 'RUNLEDGER_DB',
   host: 'RUNLEDGER_HOST',
@@ -59,7 +62,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     db: pick('db', './data/runledger.db'),
     host: pick('host', '127.0.0.1'),
     port: integer('port', pick('port', '8080'), 0, 65535),
-    rateLimit: rate === 'off' ? null : integer('rate-limit', rate, 1, 1_000_000),
+    rateLimit: rate === 'off' ? null : integer('rate-limit', rate, 1, MAX_RATE_LIMIT),
     groupCommit: onOff('group-commit', pick('groupCommit', 'on')),
     poolSize: integer('pool-size', pick('poolSize', '10'), 1, 1000),
     readers: integer('readers', pick('readers', '1'), 0, 64),

@@ -10,12 +10,14 @@ export interface RateDecision {
 export class RateLimiter {
   private readonly buckets = new Map<string, { tokens: number; at: number }>();
   private readonly burst: number;
+  private readonly limitHeader: string;
 
   constructor(
     private readonly rate: number,
     private readonly clock: () => number = () => performance.now() / 1000,
   ) {
     this.burst = rate * 10;
+    this.limitHeader = String(this.burst);
   }
 
   take(key: string): RateDecision {
@@ -27,7 +29,7 @@ export class RateLimiter {
     if (allowed) bucket.tokens -= 1;
     this.buckets.set(key, bucket);
     const headers: Record<string, string> = {
-      'x-ratelimit-limit': String(this.burst),
+      'x-ratelimit-limit': this.limitHeader,
       'x-ratelimit-remaining': String(Math.floor(bucket.tokens)),
       'x-ratelimit-reset': String(Math.ceil((this.burst - bucket.tokens) / this.rate)),
     };
