@@ -79,7 +79,11 @@ export async function measureImport(scratch: Scratch, options: BenchOptions): Pr
     await loadThinTable(client, scratch.kind, workspaceRuns(spec, 'thin', now));
     const thinRate = spec.runs / ((performance.now() - started) / 1000);
     const ceiling =
-      scratch.kind === 'sqlite' ? measureInsertCeiling([await scratch.database('ceiling_all'), await scratch.database('ceiling_table')], spec, now) : undefined;
+      scratch.kind === 'sqlite' ? measureInsertCeiling(
+            [await scratch.database('ceiling_all'), await scratch.database('ceiling_table'), await scratch.database('ceiling_after')],
+            spec,
+            now,
+          ) : undefined;
     return { runs: spec.runs, importRate, seedRate, thinRate, ceiling };
   } finally {
     await client.close();

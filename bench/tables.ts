@@ -106,6 +106,7 @@ export function importTable(report: Report, r: ImportResult): void {
         : [
             ["runledger's schema, its INSERT alone, rows made beforehand (in-process)", num(r.ceiling.everyIndex), '–', ratio(r.ceiling.everyIndex, r.thinRate)],
             ['the same into the clustered table without its 4 secondary indexes', num(r.ceiling.tableOnly), '–', ratio(r.ceiling.tableOnly, r.thinRate)],
+            ['the same, then the 4 indexes built after the load (CREATE INDEX)', num(r.ceiling.indexesAfter), '–', ratio(r.ceiling.indexesAfter, r.thinRate)],
           ]),
     ],
   );
