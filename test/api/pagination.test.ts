@@ -18,16 +18,19 @@ function secondPrecisionRuns(seconds: number, perSecond: number, extra: Partial<
 const LINK = /^<(\/runs\?[^>]*)>; rel="next"$/;
 
 eachStore('pagination (contract section 4)', (api) => {
-  test('X-Next-Cursor walks runs that share created_at values, each exactly once, in list order', async () => {
-    const { client } = await api().workspace();
-    const runs = secondPrecisionRuns(23, 10);
-    await importAll(client, runs);
-    const query = { limit: '7' };
-    const pages = await walk(await client.runs(query), byToken(client, query));
-    assertEachOnce(sessionIds(pages), runs.map((r) => r.session_id));
-    assert.deepEqual(sessionIds(pages), newestFirst(runs).map((r) => r.session_id));
-    for (const page of pages.slice(0, -1)) assert.equal(page.length, 7);
-  });
+  // 240 runs to a page cross two seams of the PostgreSQL store's parts of 100 runs (store/postgres/list-runs.ts).
+  for (const limit of [7, 240]) {
+    test(`X-Next-Cursor walks runs that share created_at values, each exactly once, in list order (limit ${limit})`, async () => {
+      const { client } = await api().workspace();
+      const runs = secondPrecisionRuns(25, 10);
+      await importAll(client, runs);
+      const query = { limit: String(limit) };
+      const pages = await walk(await client.runs(query), byToken(client, query));
+      assertEachOnce(sessionIds(pages), runs.map((r) => r.session_id));
+      assert.deepEqual(sessionIds(pages), newestFirst(runs).map((r) => r.session_id));
+      for (const page of pages.slice(0, -1)) assert.equal(page.length, limit);
+    });
+  }
 
   test('the Link header walks the same way and keeps the filters', async () => {
     const { client } = await api().workspace();

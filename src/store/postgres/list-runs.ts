@@ -1,7 +1,7 @@
 import type pg from 'pg';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { listPlan, MAX_FAN_OUT, type Filter } from '../list-plan.ts';
-import type { RunPage } from '../run-store.ts';
+import { LARGE_PAGE, type RunPage } from '../run-store.ts';
 import { toDbText } from './nul-safe-text.ts';
 
 /** Sorts before every session_id: (t, NIL) excludes every run at t and nothing after it. */
@@ -76,41 +76,63 @@ export function listSql(read: Read): string {
   return arms.length === 1 ? arm(arms[0]) : `${arms.map((c) => `(${arm(c)})`).join(' UNION ALL ')} ${ORDER}`;
 }
 
-/**
- * The page as one row built inside PostgreSQL: its size and the stored
- * fragments joined. One value of a few MB crosses the wire and the driver
- * instead of a row per run, each parsed into JS strings and joined again.
- * The brackets are added in JS: `'[' || page || ']'` copied the page twice
- * inside PostgreSQL and cost as much as the join itself. string_agg takes
- * the rows in the order the LIMITed subquery yields them, which is list
- * order (the API tests compare whole pages with it).
- */
-const pageSql = (read: Read): string => `SELECT count(*), string_agg(json, ',') FROM (${listSql(read)}) page`;
-
-type PageRow = [count: number, runs: string | null];
+/** Runs per row of a chunked page: about 35 KB of fragments, well under V8's large-object size (see pageSql). */
+const CHUNK = 100;
 
 /**
- * The page as bytes. Fragments are ASCII (run.ts), so each character is one
- * byte and latin1 copies them without the UTF-8 passes: as a string, Fastify
- * measured the page's UTF-8 length twice and encoded it once more, and the
- * brackets made a second copy of a string of up to 15 MB.
+ * The page built inside PostgreSQL: the runs' stored fragments joined, so
+ * that a few values cross the wire and the driver instead of a row per run,
+ * each parsed into JS strings and joined again. Each row is (the page's
+ * size, where its part starts, the part); the brackets and the commas
+ * between parts are added in JS.
+ *
+ * Up to LARGE_PAGE runs, on the main thread, the page comes in parts of
+ * CHUNK runs: pg decodes a value into one JS string, and a string past
+ * 128 KB (a 1000-row page is 340 KB) goes to V8's large-object space, mapped
+ * and faulted in page by page for each request and unmapped after, which
+ * took twice the CPU of the rest of the request. array_agg takes the rows
+ * in the order the LIMITed subquery yields them (list order), and each row
+ * says where its part starts, so no ORDER BY (a sort of the page's bytes)
+ * is needed. A larger page is read on a reader thread as one value:
+ * slicing an array of 10,000 costs PostgreSQL five times the join itself.
  */
-function pageBytes(runs: string): Buffer {
-  const body = Buffer.allocUnsafe(runs.length + 2);
+const pageSql = (read: Read, chunked: boolean): string =>
+  chunked
+    ? `SELECT n, i, array_to_string(runs[i : i + ${CHUNK - 1}], ',') FROM (SELECT count(*) AS n, array_agg(json) AS runs FROM (${listSql(read)}) page) p, generate_series(1, n, ${CHUNK}) i`
+    : `SELECT count(*), 1, string_agg(json, ',') FROM (${listSql(read)}) page`;
+
+type PageRow = [count: number, start: number, runs: string | null];
+
+/**
+ * The page's parts as one array's bytes, in the order of their start.
+ * Fragments are ASCII (run.ts), so each character is one byte and latin1
+ * copies them without the UTF-8 passes: as a string, Fastify measured the
+ * page's UTF-8 length twice and encoded it once more.
+ */
+function pageBytes(rows: PageRow[]): Buffer {
+  const parts = rows.sort((a, b) => a[1] - b[1]).flatMap(([, , runs]) => (runs === null ? [] : [runs]));
+  let size = 1 + Math.max(parts.length, 1); // brackets and the commas between parts
+  for (const part of parts) size += part.length;
+  const body = Buffer.allocUnsafe(size);
   body[0] = 0x5b; // [
-  body.write(runs, 1, 'latin1');
-  body[body.length - 1] = 0x5d; // ]
+  let at = 1;
+  parts.forEach((part, i) => {
+    if (i > 0) body[at++] = 0x2c; // ,
+    at += body.write(part, at, 'latin1');
+  });
+  body[at] = 0x5d; // ]
   return body;
 }
 
 /** The named statement and values for one GET /runs query; the plan test explains exactly this. */
 export function listStatement(workspace: number, query: ListQuery): pg.QueryConfig & { rowMode: 'array' } {
   const read = readOf(query);
+  const chunked = query.limit <= LARGE_PAGE;
   // Without a cursor the page starts after `end`: just past it, before any session_id.
   const [cursorAt, cursorId] = query.cursor ? [query.cursor.createdAt, query.cursor.sessionId ?? NIL_UUID] : [query.end + 1, NIL_UUID];
   return {
-    name: read.name,
-    text: pageSql(read),
+    name: chunked ? read.name : `${read.name}_whole`,
+    text: pageSql(read, chunked),
     values: [
       workspace,
       query.start,
@@ -127,6 +149,6 @@ export function listStatement(workspace: number, query: ListQuery): pg.QueryConf
 
 /** A page of runs: the stored JSON fragments joined, byte for byte what the SQLite store sends. */
 export async function listRuns(pool: pg.Pool, workspace: number, query: ListQuery): Promise<RunPage> {
-  const [count, runs] = (await pool.query<PageRow>(listStatement(workspace, query))).rows[0];
-  return { body: pageBytes(runs ?? ''), count };
+  const rows = (await pool.query<PageRow>(listStatement(workspace, query))).rows;
+  return { body: pageBytes(rows), count: rows.length === 0 ? 0 : rows[0][0] };
 }
