@@ -13,6 +13,7 @@ import { MICROS_PER_DAY, nowMicros } from '../src/domain/timestamp.ts';
 import { LARGE_PAGE, type WorkspaceRuns } from '../src/store/run-store.ts';
 import type { Worker } from 'node:worker_threads';
 import { PAGE_SLOTS, ReaderPool } from '../src/store/reader-pool.ts';
+import type { SqliteReaderData } from '../src/store/sqlite/reader-thread.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { testStores, type TestDatabase } from './support/stores.ts';
 
@@ -78,7 +79,7 @@ test('with every slot held, the next large page still comes, in a buffer of its 
 });
 
 test('a reader thread that dies fails only the page it was reading; the next pages go to its replacement', { timeout: 20_000 }, async () => {
-  const pool = new ReaderPool(new URL('../src/store/sqlite/reader-thread.ts', import.meta.url), { path: db.url }, 1);
+  const pool = new ReaderPool<SqliteReaderData>(new URL('../src/store/sqlite/reader-thread.ts', import.meta.url), { path: db.url }, 1);
   try {
     const first = pool.list(1, large());
     const second = pool.list(1, large());

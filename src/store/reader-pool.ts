@@ -42,7 +42,7 @@ const SLOT_WAIT_MS = 1000;
  * clients asking for large pages at once hold PAGE_SLOTS pages in memory,
  * not one each.
  */
-export class ReaderPool {
+export class ReaderPool<D extends ReaderData = ReaderData> {
   private readonly workers: Array<{ worker: Worker; busy: Busy | null }> = [];
   private readonly queue: Task[] = [];
   private readonly slots = Array.from({ length: PAGE_SLOTS }, () => new SharedArrayBuffer(SLOT_BYTES));
@@ -53,14 +53,14 @@ export class ReaderPool {
   /** `entry` is a reader-thread module; `data` what it needs besides the slots. */
   constructor(
     private readonly entry: URL,
-    private readonly data: object,
+    private readonly data: Omit<D, 'slots'>,
     size: number,
   ) {
     for (let i = 0; i < size; i += 1) this.workers.push({ worker: this.spawn(i), busy: null });
   }
 
   private spawn(index: number): Worker {
-    const data: ReaderData = { ...this.data, slots: this.slots };
+    const data = { ...this.data, slots: this.slots } as D;
     const worker = spawnThread(this.entry, data);
     worker.on('message', (message: { page?: RunPage; length?: number; error?: ThreadError }) => {
       // A dead thread's last answer may come after its 'error': its page was failed there.

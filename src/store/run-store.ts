@@ -28,8 +28,9 @@ export interface RunPage {
   count: number;
   /**
    * Present when the body lives in memory the store lends (a large page,
-   * read on a reader thread): call it once the body has been sent or read, and not read the body
-   * after. Until then the store reads no further page into that memory.
+   * read on a reader thread): call it once the body has been sent or read,
+   * and not read the body after. Until then the store reads no further page
+   * into that memory.
    */
   release?: () => void;
 }

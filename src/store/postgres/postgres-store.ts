@@ -5,6 +5,7 @@ import { nowMicros, type Micros } from '../../domain/timestamp.ts';
 import type { Authenticated, CreatedKey, RunStore, WorkspaceRuns } from '../run-store.ts';
 import { ReaderPool } from '../reader-pool.ts';
 import { inTransaction, openDatabase } from './open-database.ts';
+import type { PostgresReaderData } from './reader-thread.ts';
 import { MonthlyPartitions } from './partitions.ts';
 import { SQL, type WorkspaceRef } from './statements.ts';
 import { KeyCache } from './key-cache.ts';
@@ -45,7 +46,7 @@ export class PostgresStore implements RunStore {
       await pool.end();
       throw error;
     }
-    const readers = new ReaderPool(new URL('./reader-thread.ts', import.meta.url), { url: options.url }, LARGE_PAGE_READERS);
+    const readers = new ReaderPool<PostgresReaderData>(new URL('./reader-thread.ts', import.meta.url), { url: options.url }, LARGE_PAGE_READERS);
     return new PostgresStore(pool, readers, partitions);
   }
 

@@ -7,6 +7,7 @@ import { LARGE_PAGE, type Authenticated, type CreatedKey, type RunPage, type Run
 import { RunLister } from './list-runs.ts';
 import { ReaderPool } from '../reader-pool.ts';
 import { openDatabase } from './open-database.ts';
+import type { SqliteReaderData } from './reader-thread.ts';
 import { prepareStatements, type Statements, type WorkspaceRef } from './statements.ts';
 import { RunWriter } from './run-writer.ts';
 import { WriteBatcher } from './write-batcher.ts';
@@ -43,7 +44,7 @@ export class SqliteStore implements RunStore {
       // Large pages go to the reader threads, so that no 10,000-row page holds
       // the event loop every other request needs; smaller ones take less time
       // than handing them to a thread and back.
-      const pool = new ReaderPool(new URL('./reader-thread.ts', import.meta.url), { path: options.path }, options.readers);
+      const pool = new ReaderPool<SqliteReaderData>(new URL('./reader-thread.ts', import.meta.url), { path: options.path }, options.readers);
       this.readers = pool;
       this.readPage = (workspace, query) => (query.limit > LARGE_PAGE ? pool.list(workspace, query) : inline(workspace, query));
     } else {
