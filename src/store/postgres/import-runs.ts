@@ -5,6 +5,7 @@ import type { ImportResult } from '../../domain/schemas.ts';
 import type { Micros } from '../../domain/timestamp.ts';
 import { toDbTextOrNull } from './nul-safe-text.ts';
 import { BatchPipeline } from '../batch-pipeline.ts';
+import { copyFields, copyRows } from './copy-rows.ts';
 import { inTransaction } from './open-database.ts';
 import type { MonthlyPartitions } from './partitions.ts';
 import { SQL } from './statements.ts';
@@ -15,9 +16,9 @@ const NO_PARTITION = '23514';
 
 /**
  * Stores an import a batch at a time, each batch in one transaction of a
- * few set-based statements (arrays bound to unnest): lock the owners of the
- * batch's session_ids, claim the new ones, delete the runs that lines
- * replace, insert every line's run. All but the last batch commit without
+ * few set-based statements: lock the owners of the batch's session_ids,
+ * claim the new ones, delete the runs that lines replace (arrays bound to
+ * unnest), then COPY every line's run in. All but the last batch commit without
  * waiting for the disk; the last one's durable commit flushes the WAL of all
  * of them, so the answer still comes only once the whole import is durable.
  */
@@ -29,34 +30,56 @@ export async function importRuns(
 ): Promise<ImportResult> {
   const tally = new ImportTally();
   const pipeline = new BatchPipeline();
-  let batch: ImportItem[] = [];
+  let batch = new ReadyBatch(ws);
   for await (const item of items) {
     // A full batch is stored once the next line shows it is not the last.
-    if (batch.length === IMPORT_BATCH) {
+    if (batch.items.length === IMPORT_BATCH) {
       const full = batch;
       await pipeline.hand(() => storeBatch(pool, partitions, ws, full, tally, false));
-      batch = [];
+      batch = new ReadyBatch(ws);
     }
-    batch.push(item);
+    batch.add(item);
+    // Without a turn of the event loop now and then, the batch being stored would get each reply from PostgreSQL only when parsing paused for the file.
+    if (batch.items.length % 256 === 0) await new Promise(setImmediate);
   }
   await pipeline.drained();
   await storeBatch(pool, partitions, ws, batch, tally, true);
   return tally.result();
 }
 
+const RUN_COLUMNS = ['workspace', 'session_id', 'created_at', 'workflow_id', 'status', 'execution_start', 'execution_end', 'dry_run', 'credential_id', 'json', 'inputs'];
+
+/**
+ * A batch's lines, and its runs by session_id, each with its row for COPY
+ * but the inputs column; rendered as the lines come, so that the JS work of
+ * a batch is done while the one before it is stored, not in the store's queue.
+ */
+class ReadyBatch {
+  readonly items: ImportItem[] = [];
+  readonly latest = new Map<string, { run: Run; fields: string }>();
+
+  constructor(private readonly ws: number) {}
+
+  add(item: ImportItem): void {
+    this.items.push(item);
+    if (!('run' in item)) return;
+    const r = item.run;
+    const fields = copyFields([this.ws, r.sessionId, r.createdAt, r.workflowId, r.status, r.executionStart, r.executionEnd, r.dryRun, toDbTextOrNull(r.credentialId), renderRun(r)]);
+    // A session_id given twice in one batch ends as its last line's run.
+    this.latest.set(r.sessionId, { run: r, fields });
+  }
+}
+
 async function storeBatch(
   pool: pg.Pool,
   partitions: MonthlyPartitions,
   ws: number,
-  items: ImportItem[],
+  { items, latest }: ReadyBatch,
   tally: ImportTally,
   durable: boolean,
 ): Promise<void> {
-  // A session_id given twice in one batch ends as its last line's run.
-  const latest = new Map<string, Run>();
-  for (const item of items) if ('run' in item) latest.set(item.run.sessionId, item.run);
   const write = async () => {
-    await partitions.ensure([...latest.values()].map((run) => run.createdAt));
+    await partitions.ensure([...latest.values()].map(({ run }) => run.createdAt));
     return inTransaction(pool, (client) => writeRuns(client, ws, latest, durable));
   };
   let outcome: Outcome;
@@ -87,7 +110,7 @@ interface Outcome {
   existing: Set<string>;
 }
 
-async function writeRuns(client: pg.PoolClient, ws: number, latest: Map<string, Run>, durable: boolean): Promise<Outcome> {
+async function writeRuns(client: pg.PoolClient, ws: number, latest: ReadyBatch['latest'], durable: boolean): Promise<Outcome> {
   // A durable commit needs a transaction id: with one, it flushes the WAL of the earlier batches even when this one writes nothing.
   await client.query(durable ? 'SELECT txid_current()' : "SET LOCAL synchronous_commit = 'off'");
   const ids = [...latest.keys()].sort();
@@ -101,33 +124,20 @@ async function writeRuns(client: pg.PoolClient, ws: number, latest: Map<string, 
   const mine = ids.filter((id) => !foreign.has(id));
   const claimed = await client.query<{ session_id: string }>({
     ...SQL.claimOwners,
-    values: [ws, mine, mine.map((id) => latest.get(id)!.createdAt)],
+    values: [ws, mine, mine.map((id) => latest.get(id)!.run.createdAt)],
   });
   // An id no owner row had, but that another workspace's import claimed meanwhile.
   const won = new Set(claimed.rows.map((r) => r.session_id));
   for (const id of mine) if (!won.has(id)) foreign.add(id);
   const runs = mine.filter((id) => won.has(id)).map((id) => latest.get(id)!);
-  const replaced = runs.filter((r) => previous.has(r.sessionId));
+  const replaced = runs.map(({ run }) => run).filter((r) => previous.has(r.sessionId));
   const deleted = await client.query<{ session_id: string; inputs: string | null }>({
     ...SQL.deleteRuns,
     values: [ws, replaced.map((r) => previous.get(r.sessionId)), replaced.map((r) => r.sessionId)],
   });
   const inputs = new Map(deleted.rows.map((r) => [r.session_id, r.inputs]));
-  await client.query({
-    ...SQL.insertRuns,
-    values: [
-      ws,
-      runs.map((r) => r.sessionId),
-      runs.map((r) => r.createdAt),
-      runs.map((r) => r.workflowId),
-      runs.map((r) => r.status),
-      runs.map((r) => r.executionStart),
-      runs.map((r) => r.executionEnd),
-      runs.map((r) => r.dryRun),
-      runs.map((r) => toDbTextOrNull(r.credentialId)),
-      runs.map((r) => renderRun(r)),
-      runs.map((r) => inputs.get(r.sessionId) ?? null),
-    ],
-  });
+  let lines = '';
+  for (const { run, fields } of runs) lines += `${fields}\t${copyFields([inputs.get(run.sessionId) ?? null])}\n`;
+  await copyRows(client, 'runs', RUN_COLUMNS, lines);
   return { foreign, existing: new Set(previous.keys()) };
 }

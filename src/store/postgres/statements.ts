@@ -34,8 +34,6 @@ export const SQL = named({
   // The runs an import replaces, by their old position; what POST /run kept with them moves to the new row.
   deleteRuns: `DELETE FROM runs WHERE workspace = $1 AND (created_at, session_id) IN (SELECT * FROM unnest($2::bigint[], $3::uuid[]))
     RETURNING session_id, inputs`,
-  insertRuns: `INSERT INTO runs (workspace, session_id, created_at, workflow_id, status, execution_start, execution_end, dry_run, credential_id, json, inputs)
-    SELECT $1, * FROM unnest($2::uuid[], $3::bigint[], $4::uuid[], $5::text[], $6::bigint[], $7::bigint[], $8::boolean[], $9::text[], $10::text[], $11::text[])`,
   workspaceByName: 'SELECT num, id FROM workspaces WHERE name = $1',
   insertWorkspace: 'INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
   keyById: 'SELECT w.num, w.id, k.hash FROM api_keys k JOIN workspaces w ON w.num = k.workspace WHERE k.id = $1 AND k.revoked_at IS NULL',
