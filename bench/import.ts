@@ -21,8 +21,8 @@ export interface ImportResult {
   seedRate: { own: number; wall: number };
   /** The thin table's batched INSERTs of the same runs, in the bench process. */
   thinRate: number;
-  /** SQLite only: runledger's own INSERTs with nothing else to do (insert-ceiling.ts). */
-  ceiling?: InsertCeiling;
+  /** runledger's own writes with nothing else to do (insert-ceiling.ts). */
+  ceiling: InsertCeiling;
 }
 
 const time = (micros: Micros | null) => (micros === null ? null : formatTimestamp(micros));
@@ -78,12 +78,7 @@ export async function measureImport(scratch: Scratch, options: BenchOptions): Pr
     const started = performance.now();
     await loadThinTable(client, scratch.kind, workspaceRuns(spec, 'thin', now));
     const thinRate = spec.runs / ((performance.now() - started) / 1000);
-    const ceiling =
-      scratch.kind === 'sqlite' ? measureInsertCeiling(
-            [await scratch.database('ceiling_all'), await scratch.database('ceiling_table'), await scratch.database('ceiling_after')],
-            spec,
-            now,
-          ) : undefined;
+    const ceiling = await measureInsertCeiling(scratch, spec, now);
     return { runs: spec.runs, importRate, seedRate, thinRate, ceiling };
   } finally {
     await client.close();

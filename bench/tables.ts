@@ -101,13 +101,9 @@ export function importTable(report: Report, r: ImportResult): void {
       ['runledger import FILE', num(r.importRate.own), num(r.importRate.wall), ratio(r.importRate.own, r.thinRate)],
       ['runledger seed', num(r.seedRate.own), num(r.seedRate.wall), ratio(r.seedRate.own, r.thinRate)],
       ['thin table, INSERTs of 500 rows (in-process)', num(r.thinRate), '–', '1×'],
-      ...(r.ceiling === undefined
-        ? []
-        : [
-            ["runledger's schema, its INSERT alone, rows made beforehand (in-process)", num(r.ceiling.everyIndex), '–', ratio(r.ceiling.everyIndex, r.thinRate)],
-            ['the same into the clustered table without its 4 secondary indexes', num(r.ceiling.tableOnly), '–', ratio(r.ceiling.tableOnly, r.thinRate)],
-            ['the same, then the 4 indexes built after the load (CREATE INDEX)', num(r.ceiling.indexesAfter), '–', ratio(r.ceiling.indexesAfter, r.thinRate)],
-          ]),
+      ["runledger's schema, its own write alone, rows made beforehand (in-process)", num(r.ceiling.everyIndex), '–', ratio(r.ceiling.everyIndex, r.thinRate)],
+      ['the same without the secondary indexes (primary keys kept)', num(r.ceiling.tableOnly), '–', ratio(r.ceiling.tableOnly, r.thinRate)],
+      ['the same, then the secondary indexes built after the load (CREATE INDEX)', num(r.ceiling.indexesAfter), '–', ratio(r.ceiling.indexesAfter, r.thinRate)],
     ],
   );
 }

@@ -10,7 +10,7 @@ import { inTransaction } from './open-database.ts';
 import type { MonthlyPartitions } from './partitions.ts';
 import { SQL } from './statements.ts';
 
-const IMPORT_BATCH = 5000;
+export const IMPORT_BATCH = 5000;
 /** "no partition of relation found for row": another process dropped a partition this one remembered. */
 const NO_PARTITION = '23514';
 
@@ -47,7 +47,11 @@ export async function importRuns(
   return tally.result();
 }
 
-const RUN_COLUMNS = ['workspace', 'session_id', 'created_at', 'workflow_id', 'status', 'execution_start', 'execution_end', 'dry_run', 'credential_id', 'json', 'inputs'];
+export const RUN_COLUMNS = ['workspace', 'session_id', 'created_at', 'workflow_id', 'status', 'execution_start', 'execution_end', 'dry_run', 'credential_id', 'json', 'inputs'];
+
+/** A run's row for COPY into RUN_COLUMNS, but the last column (inputs). */
+export const runFields = (ws: number, r: Run): string =>
+  copyFields([ws, r.sessionId, r.createdAt, r.workflowId, r.status, r.executionStart, r.executionEnd, r.dryRun, toDbTextOrNull(r.credentialId), renderRun(r)]);
 
 /**
  * A batch's lines, and its runs by session_id, each with its row for COPY
@@ -63,10 +67,8 @@ class ReadyBatch {
   add(item: ImportItem): void {
     this.items.push(item);
     if (!('run' in item)) return;
-    const r = item.run;
-    const fields = copyFields([this.ws, r.sessionId, r.createdAt, r.workflowId, r.status, r.executionStart, r.executionEnd, r.dryRun, toDbTextOrNull(r.credentialId), renderRun(r)]);
     // A session_id given twice in one batch ends as its last line's run.
-    this.latest.set(r.sessionId, { run: r, fields });
+    this.latest.set(item.run.sessionId, { run: item.run, fields: runFields(this.ws, item.run) });
   }
 }
 

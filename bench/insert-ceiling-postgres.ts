@@ -1,0 +1,76 @@
+import { randomUUID } from 'node:crypto';
+import type pg from 'pg';
+import type { Run } from '../src/domain/run.ts';
+import type { Micros } from '../src/domain/timestamp.ts';
+import { copyFields, copyRows } from '../src/store/postgres/copy-rows.ts';
+import { IMPORT_BATCH, RUN_COLUMNS, runFields } from '../src/store/postgres/import-runs.ts';
+import { inTransaction, openDatabase } from '../src/store/postgres/open-database.ts';
+import { MonthlyPartitions } from '../src/store/postgres/partitions.ts';
+import { SQL } from '../src/store/postgres/statements.ts';
+import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
+import type { Indexes, InsertCeiling } from './insert-ceiling.ts';
+
+/** Each batch's COPY text for runs and for run_owners, made untimed. */
+function* batches(runs: Iterable<Run>, ws: number): Generator<{ runs: string; owners: string }> {
+  let batch: Run[] = [];
+  const text = () => ({
+    runs: batch.map((r) => `${runFields(ws, r)}\t${copyFields([null])}\n`).join(''),
+    owners: batch.map((r) => `${copyFields([r.sessionId, ws, r.createdAt])}\n`).join(''),
+  });
+  for (const run of runs) {
+    batch.push(run);
+    if (batch.length === IMPORT_BATCH) {
+      yield text();
+      batch = [];
+    }
+  }
+  if (batch.length > 0) yield text();
+}
+
+/** Times only the COPYs (transactions the size of the import's), so that what is left is PostgreSQL's own cost. */
+async function copyRate(url: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes): Promise<number> {
+  const pool = await openDatabase(url, 1);
+  try {
+    const { rows: made } = await pool.query<{ name: string; sql: string }>(
+      "SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename IN ('runs', 'run_owners') AND indexname NOT LIKE '%_pkey'",
+    );
+    if (indexes !== 'kept') for (const index of made) await pool.query(`DROP INDEX ${index.name}`);
+    await pool.query({ ...SQL.insertWorkspace, values: [randomUUID(), 'ceiling'] });
+    const ws = (await pool.query<{ num: number }>({ ...SQL.workspaceByName, values: ['ceiling'] })).rows[0].num;
+    const runs = () => workspaceRuns(spec, '00000000-0000-4000-8000-000000000000', now);
+    await new MonthlyPartitions(pool).ensure([...runs()].map((r) => r.createdAt));
+    let seconds = 0;
+    for (const batch of batches(runs(), ws)) {
+      const started = performance.now();
+      await inTransaction(pool, async (client: pg.PoolClient) => {
+        await client.query("SET LOCAL synchronous_commit = 'off'");
+        await copyRows(client, 'runs', RUN_COLUMNS, batch.runs);
+        await copyRows(client, 'run_owners', ['session_id', 'workspace', 'created_at'], batch.owners);
+      });
+      seconds += (performance.now() - started) / 1000;
+    }
+    if (indexes === 'built after') {
+      const started = performance.now();
+      for (const index of made) await pool.query(index.sql);
+      seconds += (performance.now() - started) / 1000;
+    }
+    return spec.runs / seconds;
+  } finally {
+    await pool.end();
+  }
+}
+
+/**
+ * What PostgreSQL itself allows on this machine, for the bulk-load target:
+ * the same runs COPYed straight into runledger's tables (runs and
+ * run_owners) with nothing else to do: no parsing, no validation, no
+ * rendering, no owner checks. With every index, without the secondary ones,
+ * and with those built once the tables are loaded.
+ */
+export async function measurePostgresInsertCeiling(urls: [string, string, string], spec: WorkspaceSpec, now: Micros): Promise<InsertCeiling> {
+  return {
+    everyIndex: await copyRate(urls[0], spec, now, 'kept'),
+    tableOnly: await copyRate(urls[1], spec, now, 'dropped'),
+    indexesAfter: await copyRate(urls[2], spec, now, 'built after'),
+  };
+}

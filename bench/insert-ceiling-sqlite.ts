@@ -1,0 +1,64 @@
+import type { Run } from '../src/domain/run.ts';
+import type { Micros } from '../src/domain/timestamp.ts';
+import { openDatabase } from '../src/store/sqlite/open-database.ts';
+import { addRun, emptyColumns, insertRun, type RunColumns } from '../src/store/sqlite/run-columns.ts';
+import { prepareStatements } from '../src/store/sqlite/statements.ts';
+import { IMPORT_BATCH } from '../src/store/sqlite/workspace-runs.ts';
+import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
+import type { Indexes, InsertCeiling } from './insert-ceiling.ts';
+
+function* batches(runs: Iterable<Run>): Generator<RunColumns> {
+  let columns = emptyColumns();
+  for (const run of runs) {
+    addRun(columns, run, 0);
+    if (columns.line.length === IMPORT_BATCH) {
+      yield columns;
+      columns = emptyColumns();
+    }
+  }
+  if (columns.line.length > 0) yield columns;
+}
+
+/** Times only the INSERTs (transactions the size of the import's), so that what is left is SQLite's own cost. */
+function insertRate(path: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes): number {
+  const db = openDatabase(path);
+  try {
+    // Every secondary index of runs, whatever the migrations have made of them.
+    const made = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL").all() as Array<{ name: string; sql: string }>;
+    if (indexes !== 'kept') for (const index of made) db.exec(`DROP INDEX ${index.name}`);
+    const sql = prepareStatements(db);
+    sql.insertWorkspace.run('00000000-0000-4000-8000-000000000000', 'ceiling');
+    const { num } = sql.workspaceByName.get('ceiling') as { num: number };
+    let seconds = 0;
+    for (const c of batches(workspaceRuns(spec, '00000000-0000-4000-8000-000000000000', now))) {
+      const started = performance.now();
+      db.transaction(() => {
+        for (let i = 0; i < c.line.length; i += 1) insertRun(sql.insertRun, num, c, i);
+      }).immediate();
+      seconds += (performance.now() - started) / 1000;
+    }
+    if (indexes === 'built after') {
+      const started = performance.now();
+      for (const index of made) db.exec(index.sql);
+      seconds += (performance.now() - started) / 1000;
+    }
+    return spec.runs / seconds;
+  } finally {
+    db.close();
+  }
+}
+
+/**
+ * What SQLite itself allows on this machine, for the bulk-load target: the
+ * same runs straight into runledger's tables with nothing else to do (no
+ * parsing, no validation, no rendering, no thread hand-over): with every index,
+ * with the clustered table alone, and with the indexes built once the table
+ * is loaded.
+ */
+export function measureSqliteInsertCeiling(paths: [string, string, string], spec: WorkspaceSpec, now: Micros): InsertCeiling {
+  return {
+    everyIndex: insertRate(paths[0], spec, now, 'kept'),
+    tableOnly: insertRate(paths[1], spec, now, 'dropped'),
+    indexesAfter: insertRate(paths[2], spec, now, 'built after'),
+  };
+}
