@@ -1,3 +1,4 @@
+import { CpuMeter, type CpuUse } from './cpu.ts';
 import { load, type LoadResult } from './load.ts';
 import type { BenchOptions } from './options.ts';
 import { probe, type Probe } from './probe.ts';
@@ -9,10 +10,13 @@ import { THIN_TABLE } from './thin-table.ts';
 
 export const READ_CONNECTIONS = 16;
 
+/** A load's figures, with the CPU it cost per request in microseconds. */
+export type MeasuredLoad = LoadResult & { cpuPerRequest: CpuUse };
+
 export interface ReadResult {
   query: BenchQuery;
-  runledger: LoadResult & Probe;
-  thin: LoadResult & Probe;
+  runledger: MeasuredLoad & Probe;
+  thin: MeasuredLoad & Probe;
   /** The naive prepared statement + JSON.stringify in the bench process, on the thin table. */
   raw: { opsPerSecond: number; rows: number };
 }
@@ -33,16 +37,27 @@ export function requestFor(q: BenchQuery, which: 'runledger' | 'thin', t: ReadTa
     : { url: t.thin.url + thinPath(q, tenant.id), headers: {} };
 }
 
-const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / values.length;
+const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
+const mean = (values: number[]) => sum(values) / values.length;
 
-function average(results: LoadResult[]): LoadResult {
+function average(results: Array<LoadResult & { cpu: CpuUse }>): MeasuredLoad {
+  const requests = sum(results.map((r) => r.requests));
+  const micros = (seconds: number) => (seconds * 1e6) / Math.max(1, requests);
+  const postgres = results.every((r) => r.cpu.postgres !== undefined) ? micros(sum(results.map((r) => r.cpu.postgres!))) : undefined;
   return {
     rps: mean(results.map((r) => r.rps)),
     p50: mean(results.map((r) => r.p50)),
     p99: mean(results.map((r) => r.p99)),
-    requests: results.reduce((a, r) => a + r.requests, 0),
-    failures: results.reduce((a, r) => a + r.failures, 0),
+    requests,
+    failures: sum(results.map((r) => r.failures)),
+    cpuPerRequest: { server: micros(sum(results.map((r) => r.cpu.server))), postgres },
   };
+}
+
+/** The database a server reads, by name, on PostgreSQL. */
+function databaseOf(which: 'runledger' | 'thin', seeded: Seeded): string | undefined {
+  const url = which === 'runledger' ? seeded.runledgerDb : 'postgres' in seeded.thin ? seeded.thin.postgres : undefined;
+  return url?.startsWith('postgres') ? new URL(url).pathname.slice(1) : undefined;
 }
 
 async function rawOpsPerSecond(t: ReadTargets, queries: BenchQuery[], seconds: number): Promise<Map<string, { opsPerSecond: number; rows: number }>> {
@@ -71,27 +86,34 @@ async function rawOpsPerSecond(t: ReadTargets, queries: BenchQuery[], seconds: n
 /**
  * Each query is loaded on runledger and on the thin server in turn, query by
  * query, the order swapped every round, so that noise on this shared machine
- * hits both sides alike.
+ * hits both sides alike. Each load also counts the CPU it cost (cpu.ts).
  */
 export async function measureReads(t: ReadTargets, queries: BenchQuery[], options: BenchOptions, log: (line: string) => void): Promise<ReadResult[]> {
   const raw = await rawOpsPerSecond(t, queries, Math.min(options.seconds / 2, 2));
+  const meter = await CpuMeter.open(databaseOf('runledger', t.seeded) === undefined ? undefined : t.seeded.runledgerDb);
   const results: ReadResult[] = [];
-  for (const q of queries) {
-    const [ours, theirs] = [requestFor(q, 'runledger', t), requestFor(q, 'thin', t)];
-    const probes = { runledger: await probe(ours.url, ours.headers), thin: await probe(theirs.url) };
-    const loads: Record<'runledger' | 'thin', LoadResult[]> = { runledger: [], thin: [] };
-    for (let round = 0; round < options.rounds; round += 1) {
-      const order = round % 2 === 0 ? (['runledger', 'thin'] as const) : (['thin', 'runledger'] as const);
-      for (const which of order) loads[which].push(await load({ ...requestFor(q, which, t), connections: READ_CONNECTIONS, seconds: options.seconds }));
+  try {
+    for (const q of queries) {
+      const result = { ...(await measureQuery(t, q, options, meter)), raw: raw.get(q.id)! };
+      log(`${q.id}: runledger ${result.runledger.rps.toFixed(0)} req/s, thin ${result.thin.rps.toFixed(0)} req/s, raw ${result.raw.opsPerSecond.toFixed(0)} ops/s (${result.runledger.rows}/${result.thin.rows}/${result.raw.rows} rows)`);
+      results.push(result);
     }
-    const result = {
-      query: q,
-      runledger: { ...average(loads.runledger), ...probes.runledger },
-      thin: { ...average(loads.thin), ...probes.thin },
-      raw: raw.get(q.id)!,
-    };
-    log(`${q.id}: runledger ${result.runledger.rps.toFixed(0)} req/s, thin ${result.thin.rps.toFixed(0)} req/s, raw ${result.raw.opsPerSecond.toFixed(0)} ops/s (${result.runledger.rows}/${result.thin.rows}/${result.raw.rows} rows)`);
-    results.push(result);
+  } finally {
+    await meter.close();
   }
   return results;
+}
+
+async function measureQuery(t: ReadTargets, q: BenchQuery, options: BenchOptions, meter: CpuMeter): Promise<Omit<ReadResult, 'raw'>> {
+  const [ours, theirs] = [requestFor(q, 'runledger', t), requestFor(q, 'thin', t)];
+  const probes = { runledger: await probe(ours.url, ours.headers), thin: await probe(theirs.url) };
+  const loads: Record<'runledger' | 'thin', Array<LoadResult & { cpu: CpuUse }>> = { runledger: [], thin: [] };
+  for (let round = 0; round < options.rounds; round += 1) {
+    const order = round % 2 === 0 ? (['runledger', 'thin'] as const) : (['thin', 'runledger'] as const);
+    for (const which of order) {
+      const spec = { ...requestFor(q, which, t), connections: READ_CONNECTIONS, seconds: options.seconds };
+      loads[which].push(await meter.measure(t[which].proc.pid!, databaseOf(which, t.seeded), () => load(spec)));
+    }
+  }
+  return { query: q, runledger: { ...average(loads.runledger), ...probes.runledger }, thin: { ...average(loads.thin), ...probes.thin } };
 }

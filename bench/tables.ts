@@ -30,6 +30,7 @@ export function readTables(report: Report, results: ReadResult[], connections: n
       checked(r.runledger.rows === r.thin.rows && r.thin.rows === r.raw.rows),
     ]),
   );
+  cpuTable(report, results);
   report.heading('Reads: runledger over HTTP vs the raw statement in-process (issue 2)');
   report.table(
     ['query', 'req/s runledger (HTTP, 16 conn.)', 'ops/s raw prepared statement + JSON.stringify', 'runledger/raw'],
@@ -43,6 +44,27 @@ export function readTables(report: Report, results: ReadResult[], connections: n
   report.line('');
   if (q2 && q4) report.line(`- Target 2, list filters: Q4 costs ${ratio(perRow(q4), perRow(q2))} of Q2's time per row (runledger; target ≤ 1.5×).`);
   if (q5 && q5p1) report.line(`- Target 3, depth: Q5 (day 300) takes ${ratio(q5.runledger.p50, q5p1.runledger.p50)} of page 1's p50 and serves ${ratio(q5.runledger.rps, q5p1.runledger.rps)} its req/s (target within 1.2×).`);
+}
+
+/**
+ * Where each request's CPU goes, server process and PostgreSQL backends
+ * apart. On this machine the servers, PostgreSQL and autocannon share two
+ * cores, so req/s follows the whole CPU a request costs, not only the server's.
+ */
+function cpuTable(report: Report, results: ReadResult[]): void {
+  const onPostgres = results.every((r) => r.runledger.cpuPerRequest.postgres !== undefined && r.thin.cpuPerRequest.postgres !== undefined);
+  const total = (r: ReadResult['runledger']) => r.cpuPerRequest.server + (r.cpuPerRequest.postgres ?? 0);
+  report.heading('Reads: CPU per request (µs), server process' + (onPostgres ? ' and PostgreSQL backends' : ''));
+  report.table(
+    ['query', 'server runledger', 'server thin', ...(onPostgres ? ['PostgreSQL runledger', 'PostgreSQL thin', 'total runledger', 'total thin'] : []), 'thin/runledger'],
+    results.map((r) => [
+      r.query.id,
+      num(r.runledger.cpuPerRequest.server),
+      num(r.thin.cpuPerRequest.server),
+      ...(onPostgres ? [num(r.runledger.cpuPerRequest.postgres!), num(r.thin.cpuPerRequest.postgres!), num(total(r.runledger)), num(total(r.thin))] : []),
+      ratio(total(r.thin), total(r.runledger)),
+    ]),
+  );
 }
 
 export function holTable(report: Report, results: HolResult[]): void {

@@ -1,0 +1,78 @@
+import { readFileSync } from 'node:fs';
+import pg from 'pg';
+
+const TICKS_PER_SECOND = 100;
+
+/**
+ * CPU seconds (user and system, every thread) a process has used, from
+ * /proc; undefined once it is gone, or if it is not the command expected
+ * (a backend's pid from a PostgreSQL server on another machine).
+ */
+function cpuSeconds(pid: number, command?: string): number | undefined {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const close = stat.lastIndexOf(')');
+    if (command !== undefined && stat.slice(stat.indexOf('(') + 1, close) !== command) return undefined;
+    // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
+    const fields = stat.slice(close + 2).split(' ');
+    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+  } catch {
+    return undefined;
+  }
+}
+
+/** CPU seconds used by one server process and the PostgreSQL backends that serve its database. */
+export interface CpuUse {
+  server: number;
+  /** undefined on SQLite, or when PostgreSQL runs where /proc cannot see it. */
+  postgres?: number;
+}
+
+/**
+ * Counts where a load's CPU goes: the server process, and on PostgreSQL the
+ * backends connected to the server's database (read from /proc, so only
+ * with PostgreSQL on this machine). A backend that exits during the load
+ * takes its share with it; the servers' pools keep theirs open.
+ */
+export class CpuMeter {
+  private constructor(private readonly client?: pg.Client) {}
+
+  /** One connection to look up backends by database, when there is a PostgreSQL database to watch. */
+  static async open(postgresUrl?: string): Promise<CpuMeter> {
+    if (postgresUrl === undefined) return new CpuMeter();
+    const client = new pg.Client({ connectionString: postgresUrl });
+    await client.connect();
+    return new CpuMeter(client);
+  }
+
+  /** Runs work, and returns its result with the CPU the server (and its database's backends) used meanwhile. */
+  async measure<T>(serverPid: number, database: string | undefined, work: () => Promise<T>): Promise<T & { cpu: CpuUse }> {
+    const server = cpuSeconds(serverPid) ?? 0;
+    const before = await this.backends(database);
+    const result = await work();
+    const used = cpuSeconds(serverPid)! - server;
+    const after = await this.backends(database);
+    let postgres: number | undefined;
+    if (after !== undefined) {
+      postgres = 0;
+      for (const [pid, seconds] of after) postgres += seconds - (before?.get(pid) ?? 0);
+    }
+    return { ...result, cpu: { server: used, postgres } };
+  }
+
+  async close(): Promise<void> {
+    await this.client?.end();
+  }
+
+  private async backends(database: string | undefined): Promise<Map<number, number> | undefined> {
+    if (this.client === undefined || database === undefined) return undefined;
+    const { rows } = await this.client.query<{ pid: number }>('SELECT pid FROM pg_stat_activity WHERE datname = $1 AND pid <> pg_backend_pid()', [database]);
+    const seconds = new Map<number, number>();
+    for (const { pid } of rows) {
+      const s = cpuSeconds(pid, 'postgres');
+      if (s === undefined) return undefined;
+      seconds.set(pid, s);
+    }
+    return seconds;
+  }
+}
