@@ -77,4 +77,14 @@ if (postgres !== undefined) {
     const open = await connections();
     assert.equal(open['runledger large pages'], 1, JSON.stringify(open));
   });
+  test('a large page (a run per row) holds the same runs, byte for byte, as a small one (built in parts)', async () => {
+    const small = await runs.listRuns(page(LARGE_PAGE));
+    const large = await runs.listRuns(page(LARGE_PAGE + 1));
+    const smallRuns = JSON.parse(Buffer.from(small.body).toString()) as unknown[];
+    const largeRuns = JSON.parse(Buffer.from(large.body).toString()) as unknown[];
+    assert.deepEqual(largeRuns.slice(0, LARGE_PAGE), smallRuns);
+    assert.equal(Buffer.from(large.body).subarray(0, small.body.length - 1).toString(), Buffer.from(small.body).subarray(0, -1).toString());
+    small.release?.();
+    large.release?.();
+  });
 }

@@ -80,37 +80,42 @@ export function listSql(read: Read): string {
 const CHUNK = 100;
 
 /**
- * The page built inside PostgreSQL: the runs' stored fragments joined, so
- * that a few values cross the wire and the driver instead of a row per run,
- * each parsed into JS strings and joined again. Each row is (the page's
- * size, where its part starts, the part); the brackets and the commas
- * between parts are added in JS.
+ * Up to LARGE_PAGE runs, on the main thread, the page is built inside
+ * PostgreSQL: the runs' stored fragments joined, so that a few values cross
+ * the wire and the driver instead of a row per run, each parsed into a JS
+ * string and joined again. Each row is (the page's size, where its part
+ * starts, the part); the brackets and the commas between parts are added in
+ * JS. The page comes in parts of CHUNK runs: pg decodes a value into one JS
+ * string, and a string past 128 KB (a 1000-row page is 340 KB) goes to V8's
+ * large-object space, mapped and faulted in page by page for each request
+ * and unmapped after, which took twice the CPU of the rest of the request.
+ * array_agg takes the rows in the order the LIMITed subquery yields them
+ * (list order), and each row says where its part starts, so no ORDER BY (a
+ * sort of the page's bytes) is needed.
  *
- * Up to LARGE_PAGE runs, on the main thread, the page comes in parts of
- * CHUNK runs: pg decodes a value into one JS string, and a string past
- * 128 KB (a 1000-row page is 340 KB) goes to V8's large-object space, mapped
- * and faulted in page by page for each request and unmapped after, which
- * took twice the CPU of the rest of the request. array_agg takes the rows
- * in the order the LIMITed subquery yields them (list order), and each row
- * says where its part starts, so no ORDER BY (a sort of the page's bytes)
- * is needed. A larger page is read on a reader thread as one value:
- * slicing an array of 10,000 costs PostgreSQL five times the join itself.
+ * A larger page, read on a reader thread, comes a run per row: slicing an
+ * array of 10,000 costs PostgreSQL five times the join itself, and one
+ * string_agg value cost it 13 ms of a 10,000-run page's 21 ms of CPU (8 ms
+ * as rows) and the reader a 3.4 MB large-object string (Q6, 1,000,000 runs,
+ * side by side: 35-39 req/s as one value, 52-59 as rows).
  */
 const pageSql = (read: Read, chunked: boolean): string =>
   chunked
     ? `SELECT n, i, array_to_string(runs[i : i + ${CHUNK - 1}], ',') FROM (SELECT count(*) AS n, array_agg(json) AS runs FROM (${listSql(read)}) page) p, generate_series(1, n, ${CHUNK}) i`
-    : `SELECT count(*), 1, string_agg(json, ',') FROM (${listSql(read)}) page`;
+    : `SELECT json FROM (${listSql(read)}) page`;
 
-type PageRow = [count: number, start: number, runs: string | null];
+type PartRow = [count: number, start: number, runs: string | null];
+
+/** Whether a query's page is built in parts inside PostgreSQL (else it comes a run per row). */
+const inParts = (query: ListQuery): boolean => query.limit <= LARGE_PAGE;
 
 /**
- * The page's parts as one array's bytes, in the order of their start.
- * Fragments are ASCII (run.ts), so each character is one byte and latin1
- * copies them without the UTF-8 passes: as a string, Fastify measured the
- * page's UTF-8 length twice and encoded it once more.
+ * Parts of the page as one array's bytes. Fragments are ASCII (run.ts), so
+ * each character is one byte and latin1 copies them without the UTF-8
+ * passes: as a string, Fastify measured the page's UTF-8 length twice and
+ * encoded it once more.
  */
-function pageBytes(rows: PageRow[]): Buffer {
-  const parts = rows.sort((a, b) => a[1] - b[1]).flatMap(([, , runs]) => (runs === null ? [] : [runs]));
+function pageBytes(parts: string[]): Buffer {
   let size = 1 + Math.max(parts.length, 1); // brackets and the commas between parts
   for (const part of parts) size += part.length;
   const body = Buffer.allocUnsafe(size);
@@ -127,11 +132,11 @@ function pageBytes(rows: PageRow[]): Buffer {
 /** The named statement and values for one GET /runs query; the plan test explains exactly this. */
 export function listStatement(workspace: number, query: ListQuery): pg.QueryConfig & { rowMode: 'array' } {
   const read = readOf(query);
-  const chunked = query.limit <= LARGE_PAGE;
+  const chunked = inParts(query);
   // Without a cursor the page starts after `end`: just past it, before any session_id.
   const [cursorAt, cursorId] = query.cursor ? [query.cursor.createdAt, query.cursor.sessionId ?? NIL_UUID] : [query.end + 1, NIL_UUID];
   return {
-    name: chunked ? read.name : `${read.name}_whole`,
+    name: chunked ? read.name : `${read.name}_rows`,
     text: pageSql(read, chunked),
     values: [
       workspace,
@@ -149,6 +154,8 @@ export function listStatement(workspace: number, query: ListQuery): pg.QueryConf
 
 /** A page of runs: the stored JSON fragments joined, byte for byte what the SQLite store sends. */
 export async function listRuns(pool: pg.Pool, workspace: number, query: ListQuery): Promise<RunPage> {
-  const rows = (await pool.query<PageRow>(listStatement(workspace, query))).rows;
-  return { body: pageBytes(rows), count: rows.length === 0 ? 0 : rows[0][0] };
+  const { rows } = await pool.query<unknown[]>(listStatement(workspace, query));
+  if (!inParts(query)) return { body: pageBytes((rows as Array<[string]>).map(([run]) => run)), count: rows.length };
+  const parts = (rows as PartRow[]).sort((a, b) => a[1] - b[1]).flatMap(([, , runs]) => (runs === null ? [] : [runs]));
+  return { body: pageBytes(parts), count: rows.length === 0 ? 0 : (rows as PartRow[])[0][0] };
 }
