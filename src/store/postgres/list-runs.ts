@@ -7,9 +7,7 @@ import { toDbText } from './nul-safe-text.ts';
 /** Sorts before every session_id: (t, NIL) excludes every run at t and nothing after it. */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
 
-const ORDER = 'ORDER BY created_at DESC, session_id DESC LIMIT $5';
-/** The first parameter after the fixed ones ($1..$5). */
-const FILTERS = 6;
+const ORDER = 'ORDER BY created_at DESC, session_id DESC LIMIT $6';
 
 /**
  * How the store reads one query: equalities every scan shares, and the
@@ -51,35 +49,25 @@ function combinations(filters: Filter[]): number[][] {
 }
 
 /**
- * $1 workspace, $2 the window's start, ($3, $4) the position the page
- * continues before, $5 the limit, then the shared filters' values, then each
+ * $1 workspace, $2..$3 the window, ($4, $5) the position the page continues
+ * before, $6 the limit, then the shared filters' values, then each
  * fanned-out filter's values. Each arm is ordered and limited on its own so
  * that PostgreSQL reads it as a backwards index range scan (an Append over
  * the window's monthly partitions, newest first) that stops after `limit`
  * rows, and merges the arms with a Merge Append.
- *
- * The window's end is not a bound of its own: it is folded into the position
- * (listStatement), so that PostgreSQL does not pair it with the start into
- * one range. A cached (generic) plan knows no values, and for a range of
- * parameters it assumes 0.5 % of the table: every access path then looked
- * like a one-row read, and an arm filtered by a status and a workflow read
- * the primary key and dropped 98 % of the rows it fetched (Q4: 40,091 buffers
- * against 667). Estimated apart, the bounds make that path cost 37 times the
- * access index's. The start still prunes older partitions before the scan;
- * the partitions after the end (the months made ahead) are each one empty
- * index descent.
  */
 export function listSql(read: Read): string {
   const where = [
     'workspace = $1',
     'created_at >= $2',
-    '(created_at, session_id) < ($3, $4::uuid)',
+    'created_at <= $3',
+    '(created_at, session_id) < ($4, $5::uuid)',
     ...read.shared.map((f, i) =>
-      f.values.length === 1 ? `${f.column} = $${FILTERS + i}::${cast(f)}` : `${f.column} = ANY($${FILTERS + i}::${cast(f)}[])`,
+      f.values.length === 1 ? `${f.column} = $${7 + i}::${cast(f)}` : `${f.column} = ANY($${7 + i}::${cast(f)}[])`,
     ),
   ].join(' AND ');
   const firstParam: number[] = [];
-  read.fannedOut.reduce((next, f) => (firstParam.push(next), next + f.values.length), FILTERS + read.shared.length);
+  read.fannedOut.reduce((next, f) => (firstParam.push(next), next + f.values.length), 7 + read.shared.length);
   const arm = (combination: number[]) => {
     const equalities = combination.map((v, k) => ` AND ${read.fannedOut[k].column} = $${firstParam[k] + v}::${cast(read.fannedOut[k])}`);
     return `SELECT created_at, session_id, json FROM runs WHERE ${where}${equalities.join('')} ${ORDER}`;
@@ -145,16 +133,17 @@ function pageBytes(parts: string[]): Buffer {
 export function listStatement(workspace: number, query: ListQuery): pg.QueryConfig & { rowMode: 'array' } {
   const read = readOf(query);
   const chunked = inParts(query);
-  // The page continues before the cursor, or starts just past `end`, before any session_id: whichever comes first.
-  const [before, beforeId] = query.cursor && query.cursor.createdAt <= query.end ? [query.cursor.createdAt, query.cursor.sessionId ?? NIL_UUID] : [query.end + 1, NIL_UUID];
+  // Without a cursor the page starts after `end`: just past it, before any session_id.
+  const [cursorAt, cursorId] = query.cursor ? [query.cursor.createdAt, query.cursor.sessionId ?? NIL_UUID] : [query.end + 1, NIL_UUID];
   return {
     name: chunked ? read.name : `${read.name}_rows`,
     text: pageSql(read, chunked),
     values: [
       workspace,
       query.start,
-      before,
-      beforeId,
+      query.end,
+      cursorAt,
+      cursorId,
       query.limit,
       ...read.shared.map((f) => (f.values.length === 1 ? dbValue(f, f.values[0]) : f.values.map((v) => dbValue(f, v)))),
       ...read.fannedOut.flatMap((f) => f.values.map((v) => dbValue(f, v))),
