@@ -39,7 +39,8 @@ export async function importRuns(
       batch = new ReadyBatch(ws);
     }
     batch.add(item);
-    // Without a turn of the event loop now and then, the batch being stored would get each reply from PostgreSQL only when parsing paused for the file.
+    // Without a turn of the event loop now and then, the batch being stored
+    // would get each reply from PostgreSQL only when parsing paused for the file.
     if (batch.items.length % 256 === 0) await new Promise(setImmediate);
   }
   await pipeline.drained();

@@ -2,6 +2,8 @@
  * Every fixed SQL statement of the PostgreSQL store. Each has a name, so pg
  * prepares it once per connection and then only binds and executes it.
  * `$1` is always the workspace's num where a statement is per workspace.
+ * Statements built per call live beside their use: the list query
+ * (list-runs.ts), an import's COPY (import-runs.ts), partitions' DDL.
  */
 import type { RunRow as BaseRunRow } from '../run-row.ts';
 
