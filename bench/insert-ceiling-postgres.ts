@@ -38,7 +38,9 @@ async function copyRate(url: string, spec: WorkspaceSpec, now: Micros, indexes: 
     await pool.query({ ...SQL.insertWorkspace, values: [randomUUID(), 'ceiling'] });
     const ws = (await pool.query<{ num: number }>({ ...SQL.workspaceByName, values: ['ceiling'] })).rows[0].num;
     const runs = () => workspaceRuns(spec, '00000000-0000-4000-8000-000000000000', now);
-    await new MonthlyPartitions(pool).ensure([...runs()].map((r) => r.createdAt));
+    await new MonthlyPartitions(pool).ensure((function* () {
+      for (const run of runs()) yield run.createdAt;
+    })());
     let seconds = 0;
     for (const batch of batches(runs(), ws)) {
       const started = performance.now();
