@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Run } from '../src/domain/run.ts';
 import type { Micros } from '../src/domain/timestamp.ts';
 import { copyFields, copyRows } from '../src/store/postgres/copy-rows.ts';
-import { IMPORT_BATCH, RUN_COLUMNS, runFields } from '../src/store/postgres/import-runs.ts';
+import { IMPORT_BATCH, RUN_COLUMNS, runFields, runLine } from '../src/store/postgres/import-runs.ts';
 import { inTransaction, openDatabase } from '../src/store/postgres/open-database.ts';
 import { MonthlyPartitions } from '../src/store/postgres/partitions.ts';
 import { SQL } from '../src/store/postgres/statements.ts';
@@ -14,7 +14,7 @@ import type { Indexes, InsertCeiling } from './insert-ceiling.ts';
 function* batches(runs: Iterable<Run>, ws: number): Generator<{ runs: string; owners: string }> {
   let batch: Run[] = [];
   const text = () => ({
-    runs: batch.map((r) => `${runFields(ws, r)}\t${copyFields([null])}\n`).join(''),
+    runs: batch.map((r) => runLine(runFields(ws, r), null)).join(''),
     owners: batch.map((r) => `${copyFields([r.sessionId, ws, r.createdAt])}\n`).join(''),
   });
   for (const run of runs) {

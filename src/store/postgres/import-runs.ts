@@ -50,9 +50,12 @@ export async function importRuns(
 
 export const RUN_COLUMNS = ['workspace', 'session_id', 'created_at', 'workflow_id', 'status', 'execution_start', 'execution_end', 'dry_run', 'credential_id', 'json', 'inputs'];
 
-/** A run's row for COPY into RUN_COLUMNS, but the last column (inputs). */
+/** A run's row for COPY into RUN_COLUMNS, but the last column (inputs): known only once the batch's replaced runs are deleted. */
 export const runFields = (ws: number, r: Run): string =>
   copyFields([ws, r.sessionId, r.createdAt, r.workflowId, r.status, r.executionStart, r.executionEnd, r.dryRun, toDbTextOrNull(r.credentialId), renderRun(r)]);
+
+/** The whole COPY line of a run: its runFields and its inputs. */
+export const runLine = (fields: string, inputs: string | null): string => `${fields}\t${copyFields([inputs])}\n`;
 
 /**
  * A batch's lines, and its runs by session_id, each with its row for COPY
@@ -140,7 +143,7 @@ async function writeRuns(client: pg.PoolClient, ws: number, latest: ReadyBatch['
   });
   const inputs = new Map(deleted.rows.map((r) => [r.session_id, r.inputs]));
   let lines = '';
-  for (const { run, fields } of runs) lines += `${fields}\t${copyFields([inputs.get(run.sessionId) ?? null])}\n`;
+  for (const { run, fields } of runs) lines += runLine(fields, inputs.get(run.sessionId) ?? null);
   await copyRows(client, 'runs', RUN_COLUMNS, lines);
   return { foreign, existing: new Set(previous.keys()) };
 }

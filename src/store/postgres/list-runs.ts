@@ -76,7 +76,7 @@ export function listSql(read: Read): string {
   return arms.length === 1 ? arm(arms[0]) : `${arms.map((c) => `(${arm(c)})`).join(' UNION ALL ')} ${ORDER}`;
 }
 
-/** Runs per row of a chunked page: about 35 KB of fragments, well under V8's large-object size (see pageSql). */
+/** Runs per part of a page built in parts: about 35 KB of fragments, well under V8's large-object size (see pageSql). */
 const CHUNK = 100;
 
 /**
@@ -99,8 +99,8 @@ const CHUNK = 100;
  * as rows) and the reader a 3.4 MB large-object string (Q6, 1,000,000 runs,
  * side by side: 35-39 req/s as one value, 52-59 as rows).
  */
-const pageSql = (read: Read, chunked: boolean): string =>
-  chunked
+const pageSql = (read: Read, parts: boolean): string =>
+  parts
     ? `SELECT n, i, array_to_string(runs[i : i + ${CHUNK - 1}], ',') FROM (SELECT count(*) AS n, array_agg(json) AS runs FROM (${listSql(read)}) page) p, generate_series(1, n, ${CHUNK}) i`
     : `SELECT json FROM (${listSql(read)}) page`;
 
@@ -132,12 +132,12 @@ function pageBytes(parts: string[]): Buffer {
 /** The named statement and values for one GET /runs query; the plan test explains exactly this. */
 export function listStatement(workspace: number, query: ListQuery): pg.QueryConfig & { rowMode: 'array' } {
   const read = readOf(query);
-  const chunked = inParts(query);
+  const parts = inParts(query);
   // Without a cursor the page starts after `end`: just past it, before any session_id.
   const [cursorAt, cursorId] = query.cursor ? [query.cursor.createdAt, query.cursor.sessionId ?? NIL_UUID] : [query.end + 1, NIL_UUID];
   return {
-    name: chunked ? read.name : `${read.name}_rows`,
-    text: pageSql(read, chunked),
+    name: parts ? read.name : `${read.name}_rows`,
+    text: pageSql(read, parts),
     values: [
       workspace,
       query.start,
@@ -155,7 +155,7 @@ export function listStatement(workspace: number, query: ListQuery): pg.QueryConf
 /** A page of runs: the stored JSON fragments joined, byte for byte what the SQLite store sends. */
 export async function listRuns(pool: pg.Pool, workspace: number, query: ListQuery): Promise<RunPage> {
   const { rows } = await pool.query<unknown[]>(listStatement(workspace, query));
-  if (!inParts(query)) return { body: pageBytes((rows as Array<[string]>).map(([run]) => run)), count: rows.length };
-  const parts = (rows as PartRow[]).sort((a, b) => a[1] - b[1]).flatMap(([, , runs]) => (runs === null ? [] : [runs]));
-  return { body: pageBytes(parts), count: rows.length === 0 ? 0 : (rows as PartRow[])[0][0] };
+  if (!inParts(query)) return { body: pageBytes((rows as Array<[run: string]>).map(([run]) => run)), count: rows.length };
+  const partRows = (rows as PartRow[]).sort((a, b) => a[1] - b[1]);
+  return { body: pageBytes(partRows.flatMap(([, , runs]) => (runs === null ? [] : [runs]))), count: partRows[0]?.[0] ?? 0 };
 }
