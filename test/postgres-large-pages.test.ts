@@ -5,11 +5,13 @@
  * application_name in pg_stat_activity, which is also what an operator sees.
  */
 import assert from 'node:assert/strict';
+import { createServer, connect, type Server } from 'node:net';
 import { after, before, test } from 'node:test';
 import pg from 'pg';
 import type { ImportItem } from '../src/domain/import-line.ts';
 import type { ListQuery } from '../src/domain/list-query.ts';
 import { MICROS_PER_DAY, nowMicros } from '../src/domain/timestamp.ts';
+import { copyPage } from '../src/store/postgres/copy-page.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { LARGE_PAGE, type WorkspaceRuns } from '../src/store/run-store.ts';
 import { testStores, type TestDatabase } from './support/stores.ts';
@@ -86,5 +88,59 @@ if (postgres !== undefined) {
     assert.equal(Buffer.from(large.body).subarray(0, small.body.length - 1).toString(), Buffer.from(small.body).subarray(0, -1).toString());
     small.release?.();
     large.release?.();
+  });
+
+  test('a COPY that fails rejects with PostgreSQL\'s error, and the pool serves the next page', async () => {
+    const pool = new pg.Pool({ connectionString: db.url, max: 1 });
+    try {
+      await assert.rejects(copyPage(pool, 'SELECT (1 / (random() * 0)::int)::text', 64), { code: '22012' });
+      await assert.rejects(copyPage(pool, "SELECT 'a', 'b'", 64), /a row of 2 fields/);
+      // A hint far too small: the page grows as rows come.
+      const page = await copyPage(pool, "SELECT '{\"n\":' || n || '}' FROM generate_series(1, 3000) n", 2);
+      assert.equal(page.count, 3000);
+      assert.deepEqual(JSON.parse(page.body.toString()).at(-1), { n: 3000 });
+    } finally {
+      await pool.end();
+    }
+  });
+
+  test('a page is the same when the server\'s bytes arrive a few at a time, split anywhere', { timeout: 30_000 }, async () => {
+    const target = new URL(db.url);
+    // A proxy that passes PostgreSQL's answers on in pieces of 1 to 12 bytes, one per turn of the event loop.
+    const proxy: Server = createServer((client) => {
+      const server = connect(Number(target.port), target.hostname);
+      client.pipe(server);
+      let queue = Promise.resolve();
+      server.on('data', (chunk: Buffer) => {
+        queue = queue.then(async () => {
+          for (let at = 0; at < chunk.length; ) {
+            const piece = chunk.subarray(at, (at += 1 + Math.floor(Math.random() * 12)));
+            client.write(piece);
+            await new Promise(setImmediate);
+          }
+        });
+      });
+      server.on('end', () => void queue.then(() => client.end()));
+      client.on('error', () => server.destroy());
+      server.on('error', () => client.destroy());
+    });
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const url = new URL(db.url);
+    url.host = `127.0.0.1:${(proxy.address() as { port: number }).port}`;
+    const pool = new pg.Pool({ connectionString: url.toString(), max: 1 });
+    try {
+      const select = "SELECT '{\"n\":' || n || ',\"pad\":\"' || repeat('x', n % 23) || '\"}' FROM generate_series(1, 400) n";
+      const page = await copyPage(pool, select, 64);
+      assert.equal(page.count, 400);
+      assert.deepEqual(
+        JSON.parse(page.body.toString()),
+        Array.from({ length: 400 }, (_, i) => ({ n: i + 1, pad: 'x'.repeat((i + 1) % 23) })),
+      );
+      await assert.rejects(copyPage(pool, 'SELECT (1 / (random() * 0)::int)::text', 64), { code: '22012' });
+      assert.equal((await pool.query('SELECT 1 AS one')).rows[0].one, 1);
+    } finally {
+      await pool.end();
+      await new Promise((resolve) => proxy.close(resolve));
+    }
   });
 }

@@ -21,6 +21,7 @@ import type { ListQuery } from '../src/domain/list-query.ts';
 import type { Run } from '../src/domain/run.ts';
 import { MICROS_PER_DAY, nowMicros } from '../src/domain/timestamp.ts';
 import { listStatement } from '../src/store/postgres/list-runs.ts';
+import { sqlLiteral } from '../src/store/postgres/sql-literal.ts';
 import { SESSION_OPTIONS } from '../src/store/postgres/open-database.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { testStores, type TestDatabase } from './support/stores.ts';
@@ -115,6 +116,7 @@ const SHAPES: Array<[string, number, () => ListQuery]> = [
     () => query({ start: NOW - day(360), cursor: { createdAt: NOW - day(300), sessionId: '80000000-0000-4000-8000-000000000000' } }),
   ],
   ['a 10,000-row page', 0, () => query({ start: NOW - day(30), limit: 10_000 })],
+  ['a 10,000-row page of two statuses', 0, () => query({ start: NOW - day(90), statuses: ['execution.failed', 'execution.stopped'], limit: 10_000 })],
   ['a small workspace over 360 days', 1, () => query({ start: NOW - day(360) })],
 ];
 
@@ -143,10 +145,6 @@ function assertIndexRangeScans(plan: PlanNode, what: string): void {
   assert.ok(scans.length > 0, `${what}: no scan of runs in the plan at all`);
 }
 
-/** A value as SQL text, for EXECUTE (which takes no bound parameters). */
-const literal = (value: unknown): string =>
-  Array.isArray(value) ? `ARRAY[${value.map(literal).join(', ')}]` : typeof value === 'number' ? String(value) : client.escapeLiteral(String(value));
-
 for (const [name, which, make] of SHAPES) {
   test(`${name}: index range scans, no sort of the window`, async () => {
     const statement = listStatement(which === 0 ? big : small, make());
@@ -156,7 +154,7 @@ for (const [name, which, make] of SHAPES) {
     await client.query(`PREPARE shape AS ${statement.text}`);
     try {
       await client.query('SET plan_cache_mode = force_generic_plan');
-      const generic = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE shape(${statement.values!.map(literal).join(', ')})`);
+      const generic = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE shape(${statement.values.map(sqlLiteral).join(', ')})`);
       assertIndexRangeScans(generic.rows[0]['QUERY PLAN'][0].Plan, `${name} (generic plan)`);
     } finally {
       await client.query('RESET plan_cache_mode');

@@ -5,7 +5,9 @@
  * only by NUL, backslash and the escape's own spelling stay distinct,
  * round-trip exactly and filter exactly. Imports take another path into
  * PostgreSQL (COPY's text format, with its own escapes), so they are checked
- * with the characters that format treats specially too.
+ * with the characters that format treats specially too. Large pages come out
+ * through a COPY with the filter's values inlined as literals, so imported
+ * ids are looked up through both list paths, quotes and `$1` among them.
  */
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
@@ -13,11 +15,12 @@ import { after, before, describe, test } from 'node:test';
 import { nowMicros, MICROS_PER_DAY } from '../src/domain/timestamp.ts';
 import { loadConfig } from '../src/config.ts';
 import { openStore } from '../src/store/open-store.ts';
-import type { RunStore } from '../src/store/run-store.ts';
+import { LARGE_PAGE, type RunStore } from '../src/store/run-store.ts';
 import { testStores, type TestDatabase } from './support/stores.ts';
 
 const CREDENTIALS = ['a\0b', 'a\\0b', 'a\\\\0b', 'a\\b', '\0', '\\', 'plain'];
 const COPY_SPECIALS = ['\t', 'a\tb', 'a\nb', 'a\r\nb', '\\N', '\\t', '"quoted"', 'ü€😀'];
+const LITERAL_SPECIALS = ["it's", "x'; DROP TABLE runs; --", '$1', "E'\\'"];
 
 for (const kind of testStores()) {
   describe(`credential ids with NUL and backslashes [${kind.name}]`, () => {
@@ -55,7 +58,7 @@ for (const kind of testStores()) {
     test('imported, each is stored as given and found only by itself', async () => {
       const runs = (await store.workspace('imported texts', true))!;
       const now = nowMicros();
-      const credentials = [...CREDENTIALS, ...COPY_SPECIALS];
+      const credentials = [...CREDENTIALS, ...COPY_SPECIALS, ...LITERAL_SPECIALS];
       const made = credentials.map((credentialId, i) => ({
         sessionId: randomUUID(),
         workspaceId: runs.workspaceId,
@@ -71,8 +74,11 @@ for (const kind of testStores()) {
       assert.deepEqual([result.inserted, result.rejected], [credentials.length, []]);
       for (const run of made) {
         assert.deepEqual((await runs.getRun(run.sessionId))?.run, run, JSON.stringify(run.credentialId));
-        const page = await runs.listRuns({ start: now - MICROS_PER_DAY, end: now, workflowIds: [], statuses: [], credentialIds: [run.credentialId], limit: 100 });
-        assert.deepEqual(JSON.parse(page.body.toString()).map((r: { session_id: string }) => r.session_id), [run.sessionId], JSON.stringify(run.credentialId));
+        for (const limit of [100, LARGE_PAGE + 1]) {
+          const page = await runs.listRuns({ start: now - MICROS_PER_DAY, end: now, workflowIds: [], statuses: [], credentialIds: [run.credentialId], limit });
+          assert.deepEqual(JSON.parse(page.body.toString()).map((r: { session_id: string }) => r.session_id), [run.sessionId], `${JSON.stringify(run.credentialId)}, limit ${limit}`);
+          page.release?.();
+        }
       }
     });
   });

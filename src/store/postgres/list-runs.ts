@@ -2,7 +2,9 @@ import type pg from 'pg';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { listPlan, MAX_FAN_OUT, type Filter } from '../list-plan.ts';
 import { LARGE_PAGE, type RunPage } from '../run-store.ts';
+import { copyPage } from './copy-page.ts';
 import { toDbText } from './nul-safe-text.ts';
+import { inlineValues, type SqlValue } from './sql-literal.ts';
 
 /** Sorts before every session_id: (t, NIL) excludes every run at t and nothing after it. */
 const NIL_UUID = '00000000-0000-0000-0000-000000000000';
@@ -56,7 +58,10 @@ function combinations(filters: Filter[]): number[][] {
  * the window's monthly partitions, newest first) that stops after `limit`
  * rows, and merges the arms with a Merge Append.
  */
-export function listSql(read: Read): string {
+export function listSql(read: Read, jsonOnly = false): string {
+  const arms = combinations(read.fannedOut);
+  // One scan orders by columns it need not output; arms merged by a UNION must output their keys.
+  const columns = jsonOnly && arms.length === 1 ? 'json' : 'created_at, session_id, json';
   const where = [
     'workspace = $1',
     'created_at >= $2',
@@ -70,10 +75,11 @@ export function listSql(read: Read): string {
   read.fannedOut.reduce((next, f) => (firstParam.push(next), next + f.values.length), 7 + read.shared.length);
   const arm = (combination: number[]) => {
     const equalities = combination.map((v, k) => ` AND ${read.fannedOut[k].column} = $${firstParam[k] + v}::${cast(read.fannedOut[k])}`);
-    return `SELECT created_at, session_id, json FROM runs WHERE ${where}${equalities.join('')} ${ORDER}`;
+    return `SELECT ${columns} FROM runs WHERE ${where}${equalities.join('')} ${ORDER}`;
   };
-  const arms = combinations(read.fannedOut);
-  return arms.length === 1 ? arm(arms[0]) : `${arms.map((c) => `(${arm(c)})`).join(' UNION ALL ')} ${ORDER}`;
+  if (arms.length === 1) return arm(arms[0]);
+  const merged = `${arms.map((c) => `(${arm(c)})`).join(' UNION ALL ')} ${ORDER}`;
+  return jsonOnly ? `SELECT json FROM (${merged}) page` : merged;
 }
 
 /** Runs per part of a page built in parts: about 35 KB of fragments, well under V8's large-object size (see pageSql). */
@@ -93,20 +99,19 @@ const CHUNK = 100;
  * (list order), and each row says where its part starts, so no ORDER BY (a
  * sort of the page's bytes) is needed.
  *
- * A larger page, read on a reader thread, comes a run per row: slicing an
- * array of 10,000 costs PostgreSQL five times the join itself, and one
- * string_agg value cost it 13 ms of a 10,000-run page's 21 ms of CPU (8 ms
- * as rows) and the reader a 3.4 MB large-object string (Q6, 1,000,000 runs,
- * side by side: 35-39 req/s as one value, 52-59 as rows).
+ * A larger page, read on a reader thread, comes a run per row, as bytes
+ * (copy-page.ts): slicing an array of 10,000 costs PostgreSQL five times the
+ * join itself, and one string_agg value cost it 13 ms of a 10,000-run page's
+ * 21 ms of CPU (8 ms as rows) and the reader a 3.4 MB large-object string.
  */
 const pageSql = (read: Read, parts: boolean): string =>
   parts
     ? `SELECT n, i, array_to_string(runs[i : i + ${CHUNK - 1}], ',') FROM (SELECT count(*) AS n, array_agg(json) AS runs FROM (${listSql(read)}) page) p, generate_series(1, n, ${CHUNK}) i`
-    : `SELECT json FROM (${listSql(read)}) page`;
+    : listSql(read, true);
 
 type PartRow = [count: number, start: number, runs: string | null];
 
-/** Whether a query's page is built in parts inside PostgreSQL (else it comes a run per row). */
+/** Whether a query's page is built in parts inside PostgreSQL (else it is copied out a run per row). */
 const inParts = (query: ListQuery): boolean => query.limit <= LARGE_PAGE;
 
 /**
@@ -129,14 +134,18 @@ function pageBytes(parts: string[]): Buffer {
   return body;
 }
 
-/** The named statement and values for one GET /runs query; the plan test explains exactly this. */
-export function listStatement(workspace: number, query: ListQuery): pg.QueryConfig & { rowMode: 'array' } {
+/**
+ * The statement and values for one GET /runs query; the plan test explains
+ * exactly this. Pages in parts run it as a named prepared statement; larger
+ * ones inline the values into a COPY, which takes no parameters.
+ */
+export function listStatement(workspace: number, query: ListQuery): pg.QueryConfig<SqlValue[]> & { values: SqlValue[]; rowMode: 'array' } {
   const read = readOf(query);
   const parts = inParts(query);
   // Without a cursor the page starts after `end`: just past it, before any session_id.
   const [cursorAt, cursorId] = query.cursor ? [query.cursor.createdAt, query.cursor.sessionId ?? NIL_UUID] : [query.end + 1, NIL_UUID];
   return {
-    name: parts ? read.name : `${read.name}_rows`,
+    name: parts ? read.name : undefined,
     text: pageSql(read, parts),
     values: [
       workspace,
@@ -152,10 +161,14 @@ export function listStatement(workspace: number, query: ListQuery): pg.QueryConf
   };
 }
 
+/** Bytes a run's fragment takes, about: how much a page copied out is given to start with. */
+const RUN_BYTES = 360;
+
 /** A page of runs: the stored JSON fragments joined, byte for byte what the SQLite store sends. */
 export async function listRuns(pool: pg.Pool, workspace: number, query: ListQuery): Promise<RunPage> {
-  const { rows } = await pool.query<unknown[]>(listStatement(workspace, query));
-  if (!inParts(query)) return { body: pageBytes((rows as Array<[run: string]>).map(([run]) => run)), count: rows.length };
+  const statement = listStatement(workspace, query);
+  if (!inParts(query)) return copyPage(pool, inlineValues(statement.text, statement.values), query.limit * RUN_BYTES);
+  const { rows } = await pool.query<unknown[]>(statement);
   const partRows = (rows as PartRow[]).sort((a, b) => a[1] - b[1]);
   return { body: pageBytes(partRows.flatMap(([, , runs]) => (runs === null ? [] : [runs]))), count: partRows[0]?.[0] ?? 0 };
 }
