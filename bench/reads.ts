@@ -17,6 +17,12 @@ export interface ReadResult {
   query: BenchQuery;
   runledger: MeasuredLoad & Probe;
   thin: MeasuredLoad & Probe;
+  /**
+   * runledger/thin req/s of each round alone: both loads of a round run back
+   * to back, so a slow spell of this shared machine hits them alike, and the
+   * spread shows how far a single ratio can be trusted.
+   */
+  roundRatios: number[];
   /** The naive prepared statement + JSON.stringify in the bench process, on the thin table. */
   raw: { opsPerSecond: number; rows: number };
 }
@@ -115,5 +121,10 @@ async function measureQuery(t: ReadTargets, q: BenchQuery, options: BenchOptions
       loads[which].push(await meter.measure(t[which].proc.pid!, databaseOf(which, t.seeded), () => load(spec)));
     }
   }
-  return { query: q, runledger: { ...average(loads.runledger), ...probes.runledger }, thin: { ...average(loads.thin), ...probes.thin } };
+  return {
+    query: q,
+    runledger: { ...average(loads.runledger), ...probes.runledger },
+    thin: { ...average(loads.thin), ...probes.thin },
+    roundRatios: loads.runledger.map((ours, round) => ours.rps / loads.thin[round].rps),
+  };
 }

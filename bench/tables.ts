@@ -14,7 +14,7 @@ const checked = (ok: boolean) => (ok ? 'ok' : '**MISMATCH**');
 export function readTables(report: Report, results: ReadResult[], connections: number): void {
   report.heading(`Reads: runledger vs the thin server (issue 5), ${connections} connections`);
   report.table(
-    ['query', 'rows', 'bytes runledger', 'bytes thin', 'req/s runledger', 'req/s thin', 'runledger/thin', 'p50 ms runledger', 'p50 ms thin', 'p99 ms runledger', 'p99 ms thin', 'rows equal'],
+    ['query', 'rows', 'bytes runledger', 'bytes thin', 'req/s runledger', 'req/s thin', 'runledger/thin', 'by round', 'p50 ms runledger', 'p50 ms thin', 'p99 ms runledger', 'p99 ms thin', 'rows equal'],
     results.map((r) => [
       `${r.query.id} ${r.query.label}`,
       String(r.runledger.rows),
@@ -23,6 +23,7 @@ export function readTables(report: Report, results: ReadResult[], connections: n
       num(r.runledger.rps),
       num(r.thin.rps),
       ratio(r.runledger.rps, r.thin.rps),
+      r.roundRatios.map((x) => ratio(x, 1)).join(', '),
       ms(r.runledger.p50),
       ms(r.thin.p50),
       ms(r.runledger.p99),
