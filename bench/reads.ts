@@ -18,11 +18,11 @@ export interface ReadResult {
   runledger: MeasuredLoad & Probe;
   thin: MeasuredLoad & Probe;
   /**
-   * runledger/thin req/s of each round alone: both loads of a round run back
-   * to back, so a slow spell of this shared machine hits them alike, and the
-   * spread shows how far a single ratio can be trusted.
+   * req/s of each round alone: both loads of a round run back to back, so a
+   * slow spell of this shared machine hits them alike, and the spread of
+   * their ratios shows how far a single ratio can be trusted.
    */
-  roundRatios: number[];
+  rounds: Array<{ runledger: number; thin: number }>;
   /** The naive prepared statement + JSON.stringify in the bench process, on the thin table. */
   raw: { opsPerSecond: number; rows: number };
 }
@@ -125,6 +125,6 @@ async function measureQuery(t: ReadTargets, q: BenchQuery, options: BenchOptions
     query: q,
     runledger: { ...average(loads.runledger), ...probes.runledger },
     thin: { ...average(loads.thin), ...probes.thin },
-    roundRatios: loads.runledger.map((ours, round) => ours.rps / loads.thin[round].rps),
+    rounds: loads.runledger.map((ours, round) => ({ runledger: ours.rps, thin: loads.thin[round].rps })),
   };
 }

@@ -23,7 +23,7 @@ export function readTables(report: Report, results: ReadResult[], connections: n
       num(r.runledger.rps),
       num(r.thin.rps),
       ratio(r.runledger.rps, r.thin.rps),
-      r.roundRatios.map((x) => ratio(x, 1)).join(', '),
+      r.rounds.map((round) => ratio(round.runledger, round.thin)).join(', '),
       ms(r.runledger.p50),
       ms(r.thin.p50),
       ms(r.runledger.p99),

@@ -168,7 +168,6 @@ const RUN_BYTES = 360;
 export async function listRuns(pool: pg.Pool, workspace: number, query: ListQuery): Promise<RunPage> {
   const statement = listStatement(workspace, query);
   if (!inParts(query)) return copyPage(pool, inlineValues(statement.text, statement.values), query.limit * RUN_BYTES);
-  const { rows } = await pool.query<unknown[]>(statement);
-  const partRows = (rows as PartRow[]).sort((a, b) => a[1] - b[1]);
+  const partRows = (await pool.query<PartRow>(statement)).rows.sort((a, b) => a[1] - b[1]);
   return { body: pageBytes(partRows.flatMap(([, , runs]) => (runs === null ? [] : [runs]))), count: partRows[0]?.[0] ?? 0 };
 }
