@@ -12,7 +12,9 @@
  *   above per-arm Limits sorts at most limit × arms rows and is allowed.
  * Both the plan for the actual values (custom) and the one PostgreSQL may
  * cache for a prepared statement (generic) are checked. A filtered page
- * must moreover read through a filter's index, never along the primary key.
+ * must moreover read through a filter's index, never along the primary key,
+ * and a page filtered by statuses and workflows through each pair's own
+ * index range.
  */
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
@@ -187,3 +189,12 @@ for (const [name, which, make] of SHAPES) {
     }
   });
 }
+
+test('statuses × workflows: every arm reads its own (status, workflow) range of runs_by_status_workflow', async () => {
+  for (const [kind, plan] of await bothPlans(listStatement(big, SHAPES[3][2]()))) {
+    const indexes = [...scannedIndexes(plan)];
+    assert.ok(indexes.length > 0, `${kind}: no index scan of runs`);
+    // A partition's copy of the index is named after its columns.
+    for (const name of indexes) assert.match(name, /_workspace_status_workflow_id_created_at_/, `${kind}: an arm reads through ${name}`);
+  }
+});

@@ -106,6 +106,17 @@ const MIGRATIONS: readonly string[] = [
   // the index entry and fetches from the heap only the runs it returns (Q4 on
   // 500,000 runs: 1.7 -> 1.0 ms).
   ACCESS_INDEXES_V2,
+  // A page filtered by statuses and workflows both (Q4: 2 x 3) is one arm
+  // per pair. On runs_by_status each arm walks every run of its status and
+  // checks the workflow on the entry, so the 3 arms of a status read its
+  // entries three times: about 4,000 entries for a 500-run page. Led by both
+  // columns, each arm reads exactly its runs (Q4 on 1,000,000 runs: 627 ->
+  // 528 buffers, 0.90 -> 0.62 ms; Q2 reads 516 in 0.46 ms). SQLite needs no
+  // such index: it picks a page's keys from the index alone, one scan per
+  // status checking the workflow IN list on each entry, and reads the table
+  // only for the runs returned. PostgreSQL would check an IN list only after
+  // fetching each row (or give up the index order).
+  'CREATE INDEX runs_by_status_workflow ON runs (workspace, status, workflow_id, created_at, session_id)',
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;
