@@ -128,6 +128,40 @@ test('import makes any month it reaches; prune drops the months past 365 days an
   }
 });
 
+test('an import takes the statistics of the months it grew by a tenth or more, and only those', async () => {
+  const analyzed = async (): Promise<Map<string, number>> => {
+    const client = new pg.Client({ connectionString: db.url });
+    await client.connect();
+    try {
+      const { rows } = await client.query<{ name: string; count: string }>(
+        "SELECT relname AS name, analyze_count AS count FROM pg_stat_user_tables WHERE relname LIKE 'runs_p%'",
+      );
+      return new Map(rows.map((r) => [r.name, Number(r.count)]));
+    } finally {
+      await client.end();
+    }
+  };
+  const store = await PostgresStore.open({ url: db.url, poolSize: 2 });
+  try {
+    const runs = (await store.workspace('statistics', true))!;
+    const id = (n: number) => `b0000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
+    const [grown, touched] = [ago(100), ago(200)];
+    // 200 runs in one month, 1 in another that already holds 100 (1 %).
+    await runs.importRuns(Array.from({ length: 100 }, (_, i) => imported(runs.workspaceId, id(i), touched - i, i + 1)));
+    const before = await analyzed();
+    assert.ok((before.get(partitionOf(touched)) ?? 0) >= 1, 'a month first filled by an import is analyzed');
+    await runs.importRuns([
+      ...Array.from({ length: 200 }, (_, i) => imported(runs.workspaceId, id(1000 + i), grown - i, i + 1)),
+      imported(runs.workspaceId, id(5000), touched - 5000, 201),
+    ]);
+    const after = await analyzed();
+    assert.equal(after.get(partitionOf(grown)), (before.get(partitionOf(grown)) ?? 0) + 1, 'the grown month is analyzed');
+    assert.equal(after.get(partitionOf(touched)), before.get(partitionOf(touched)), 'a month grown by 1 % is left to autovacuum');
+  } finally {
+    await store.close();
+  }
+});
+
 test('prune on SQLite refuses with a message and deletes nothing', async () => {
   const dir = await mkdtemp(join(tmpdir(), 'runledger-prune-'));
   try {

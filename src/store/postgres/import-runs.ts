@@ -7,7 +7,7 @@ import { toDbTextOrNull } from './nul-safe-text.ts';
 import { BatchPipeline } from '../batch-pipeline.ts';
 import { copyFields, copyRows } from './copy-rows.ts';
 import { inTransaction } from './open-database.ts';
-import type { MonthlyPartitions } from './partitions.ts';
+import { monthOf, type Month, type MonthlyPartitions } from './partitions.ts';
 import { SQL } from './statements.ts';
 
 export const IMPORT_BATCH = 5000;
@@ -20,7 +20,8 @@ const NO_PARTITION = '23514';
  * claim the new ones, delete the runs that lines replace (arrays bound to
  * unnest), then COPY every line's run in. All but the last batch commit without
  * waiting for the disk; the last one's durable commit flushes the WAL of all
- * of them, so the answer still comes only once the whole import is durable.
+ * of them, so the answer still comes only once the whole import is durable,
+ * and once the months it grew have statistics again.
  */
 export async function importRuns(
   pool: pg.Pool,
@@ -30,6 +31,7 @@ export async function importRuns(
 ): Promise<ImportResult> {
   const tally = new ImportTally();
   const pipeline = new BatchPipeline();
+  const written = new Map<Month, number>();
   let batch = new ReadyBatch(ws);
   for await (const item of items) {
     // A full batch is stored once the next line shows it is not the last.
@@ -39,12 +41,17 @@ export async function importRuns(
       batch = new ReadyBatch(ws);
     }
     batch.add(item);
+    if ('run' in item) {
+      const month = monthOf(item.run.createdAt);
+      written.set(month, (written.get(month) ?? 0) + 1);
+    }
     // Without a turn of the event loop now and then, the batch being stored
     // would get each reply from PostgreSQL only when parsing paused for the file.
     if (batch.items.length % 256 === 0) await new Promise(setImmediate);
   }
   await pipeline.drained();
   await storeBatch(pool, partitions, ws, batch, tally, true);
+  await partitions.analyzeGrown(written);
   return tally.result();
 }
 
