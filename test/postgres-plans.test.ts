@@ -155,14 +155,21 @@ function assertIndexRangeScans(plan: PlanNode, what: string): void {
  * is run with its values inlined, so it is always planned for them.
  */
 async function bothPlans(statement: ReturnType<typeof listStatement>): Promise<Array<[string, PlanNode]>> {
-  const custom = await client.query(`EXPLAIN (FORMAT JSON) ${statement.text}`, statement.values);
-  if (statement.name === undefined) return [['custom plan', custom.rows[0]['QUERY PLAN'][0].Plan]];
+  await client.query('SET plan_cache_mode = force_custom_plan');
+  let custom: PlanNode;
+  try {
+    custom = (await client.query(`EXPLAIN (FORMAT JSON) ${statement.text}`, statement.values)).rows[0]['QUERY PLAN'][0].Plan;
+  } finally {
+    await client.query('RESET plan_cache_mode');
+  }
+  if (statement.name === undefined) return [['custom plan', custom]];
+  // The store's own setting (SESSION_OPTIONS), made explicit: the check must not depend on it.
+  await client.query('SET plan_cache_mode = force_generic_plan');
   await client.query(`PREPARE shape AS ${statement.text}`);
   try {
-    await client.query('SET plan_cache_mode = force_generic_plan');
     const generic = await client.query(`EXPLAIN (FORMAT JSON) EXECUTE shape(${statement.values.map(sqlLiteral).join(', ')})`);
     return [
-      ['custom plan', custom.rows[0]['QUERY PLAN'][0].Plan],
+      ['custom plan', custom],
       ['generic plan', generic.rows[0]['QUERY PLAN'][0].Plan],
     ];
   } finally {
