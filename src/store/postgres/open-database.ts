@@ -33,6 +33,21 @@ const types = {
 export const SESSION_OPTIONS = '-c random_page_cost=1.1 -c plan_cache_mode=force_generic_plan';
 
 /**
+ * Run once on each new connection: it makes its backend allocate and free
+ * one 8 MB block. glibc's malloc hands out blocks from 128 KB up by mmap,
+ * each returned to the system when freed and faulted in page by page when
+ * next used, until a freed mapped block raises that threshold to its own
+ * size. A 1,000-run page's array_agg grows through such blocks, and with
+ * the threshold at that very size they stayed mapped: 250 page faults per
+ * page and 1.7 ms of PostgreSQL's CPU, against 1.15 ms and none once an
+ * 8 MB block has been freed (Q1 on 1,000,000 runs, 10 alternating loops of
+ * 100 pages on each of two connections). The freed memory stays with the
+ * backend for its next pages (up to twice the threshold is kept), not with
+ * the system. On a server without glibc the statement is one wasted read.
+ */
+const ALLOCATOR_WARM_UP = "SELECT length(repeat(' ', 8000000))";
+
+/**
  * A pool of `poolSize` connections, named in pg_stat_activity. A pool 'error'
  * event (an idle connection dropped because the server went away) must not
  * crash the process: the pool discards that connection, the next query finds
@@ -51,6 +66,8 @@ export function connectionPool(url: string, poolSize: number, name = 'runledger'
     idleTimeoutMillis: 30_000,
   });
   pool.on('error', () => {});
+  // Queued before any query of the connection; a failure shows on that query, which finds the connection broken.
+  pool.on('connect', (client) => void client.query(ALLOCATOR_WARM_UP).catch(() => {}));
   return pool;
 }
 
