@@ -32,19 +32,15 @@ export async function importRuns(
   const tally = new ImportTally();
   const pipeline = new BatchPipeline();
   const written = new Map<Month, number>();
-  let batch = new ReadyBatch(ws);
+  let batch = new ReadyBatch(ws, written);
   for await (const item of items) {
     // A full batch is stored once the next line shows it is not the last.
     if (batch.items.length === IMPORT_BATCH) {
       const full = batch;
       await pipeline.hand(() => storeBatch(pool, partitions, ws, full, tally, false));
-      batch = new ReadyBatch(ws);
+      batch = new ReadyBatch(ws, written);
     }
     batch.add(item);
-    if ('run' in item) {
-      const month = monthOf(item.run.createdAt);
-      written.set(month, (written.get(month) ?? 0) + 1);
-    }
     // Without a turn of the event loop now and then, the batch being stored
     // would get each reply from PostgreSQL only when parsing paused for the file.
     if (batch.items.length % 256 === 0) await new Promise(setImmediate);
@@ -65,19 +61,28 @@ export const runFields = (ws: number, r: Run): string =>
 export const runLine = (fields: string, inputs: string | null): string => `${fields}\t${copyFields([inputs])}\n`;
 
 /**
- * A batch's lines, and its runs by session_id, each with its row for COPY
- * but the inputs column; rendered as the lines come, so that the JS work of
- * a batch is done while the one before it is stored, not in the store's queue.
+ * A batch's lines, its runs by session_id, each with its row for COPY but
+ * the inputs column, and the months they fall in; rendered as the lines
+ * come, so that the JS work of a batch is done while the one before it is
+ * stored, not in the store's queue. `written` counts the whole import's
+ * runs by month (for analyzeGrown).
  */
 class ReadyBatch {
   readonly items: ImportItem[] = [];
   readonly latest = new Map<string, { run: Run; fields: string }>();
+  readonly months = new Set<Month>();
 
-  constructor(private readonly ws: number) {}
+  constructor(
+    private readonly ws: number,
+    private readonly written: Map<Month, number>,
+  ) {}
 
   add(item: ImportItem): void {
     this.items.push(item);
     if (!('run' in item)) return;
+    const month = monthOf(item.run.createdAt);
+    this.months.add(month);
+    this.written.set(month, (this.written.get(month) ?? 0) + 1);
     // A session_id given twice in one batch ends as its last line's run.
     this.latest.set(item.run.sessionId, { run: item.run, fields: runFields(this.ws, item.run) });
   }
@@ -87,12 +92,12 @@ async function storeBatch(
   pool: pg.Pool,
   partitions: MonthlyPartitions,
   ws: number,
-  { items, latest }: ReadyBatch,
+  { items, latest, months }: ReadyBatch,
   tally: ImportTally,
   durable: boolean,
 ): Promise<void> {
   const write = async () => {
-    await partitions.ensure([...latest.values()].map(({ run }) => run.createdAt));
+    await partitions.ensureMonths(months);
     return inTransaction(pool, (client) => writeRuns(client, ws, latest, durable));
   };
   let outcome: Outcome;

@@ -54,12 +54,14 @@ export class MonthlyPartitions {
   constructor(private readonly pool: pg.Pool) {}
 
   /** Makes sure every month holding one of these times has its partition. */
-  async ensure(times: Iterable<Micros>): Promise<void> {
+  ensure(times: Iterable<Micros>): Promise<void> {
+    return this.ensureMonths(Array.from(times, monthOf));
+  }
+
+  /** Makes sure each of these months has its partition. */
+  async ensureMonths(months: Iterable<Month>): Promise<void> {
     const missing = new Set<Month>();
-    for (const at of times) {
-      const month = monthOf(at);
-      if (!this.known.has(month)) missing.add(month);
-    }
+    for (const month of months) if (!this.known.has(month)) missing.add(month);
     if (missing.size === 0) return;
     // Made in their own short transaction: adding a partition locks the parent table until commit.
     await inTransaction(this.pool, async (client) => {
@@ -76,7 +78,7 @@ export class MonthlyPartitions {
   /** The current month and the ones after it. */
   ensureAhead(now: Micros): Promise<void> {
     const month = monthOf(now);
-    return this.ensure(Array.from({ length: MONTHS_AHEAD + 1 }, (_, i) => monthStart(month + i)));
+    return this.ensureMonths(Array.from({ length: MONTHS_AHEAD + 1 }, (_, i) => month + i));
   }
 
   /**
@@ -88,14 +90,13 @@ export class MonthlyPartitions {
    * just imported was a sort of the whole window, 356 ms instead of 0.5 ms.
    */
   async analyzeGrown(written: ReadonlyMap<Month, number>): Promise<void> {
-    const names = [...written.keys()].map(partitionName);
+    const added = new Map(Array.from(written, ([month, runs]) => [partitionName(month), runs]));
     const { rows } = await this.pool.query<{ name: string; tuples: number }>(
       'SELECT relname AS name, reltuples AS tuples FROM pg_class WHERE relname = ANY($1)',
-      [names],
+      [[...added.keys()]],
     );
     for (const { name, tuples } of rows) {
-      const added = written.get(monthOfName(name)!)!;
-      if (tuples < 0 || added >= GROWN * tuples) await this.pool.query(`ANALYZE ${name}`);
+      if (tuples < 0 || added.get(name)! >= GROWN * tuples) await this.pool.query(`ANALYZE ${name}`);
     }
   }
 
