@@ -1,4 +1,4 @@
-import { hashKey } from '../../domain/api-key.ts';
+import { keyDigest } from '../../domain/api-key.ts';
 import type { WorkspaceRef } from './statements.ts';
 
 /** How long a checked key is trusted without asking the database again. */
@@ -17,7 +17,7 @@ export class KeyCache {
   private readonly entries = new Map<string, { workspace: WorkspaceRef; keyId: string; until: number }>();
 
   get(key: string): { workspace: WorkspaceRef; keyId: string } | undefined {
-    const digest = hashKey(key).toString('base64');
+    const digest = keyDigest(key);
     const entry = this.entries.get(digest);
     if (entry === undefined) return undefined;
     if (entry.until > performance.now()) return entry;
@@ -27,10 +27,10 @@ export class KeyCache {
 
   set(key: string, workspace: WorkspaceRef, keyId: string): void {
     if (this.entries.size >= MAX_ENTRIES) this.entries.clear();
-    this.entries.set(hashKey(key).toString('base64'), { workspace, keyId, until: performance.now() + KEY_CACHE_MS });
+    this.entries.set(keyDigest(key), { workspace, keyId, until: performance.now() + KEY_CACHE_MS });
   }
 
   forget(key: string): void {
-    this.entries.delete(hashKey(key).toString('base64'));
+    this.entries.delete(keyDigest(key));
   }
 }
