@@ -1,7 +1,13 @@
 import { readFileSync } from 'node:fs';
+import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 const TICKS_PER_SECOND = 100;
+/** A server is idle once it uses under a tenth of a core over IDLE_POLL_MS... */
+const IDLE_POLL_MS = 200;
+const IDLE_SHARE = 0.1;
+/** ...or after this long, whatever it is doing. */
+const IDLE_WAIT_MS = 60_000;
 
 /**
  * CPU seconds (user and system, every thread) a process has used, from
@@ -45,7 +51,10 @@ export class CpuMeter {
     return new CpuMeter(client);
   }
 
-  /** Runs work, and returns its result with the CPU the server (and its database's backends) used meanwhile. */
+  /**
+   * Runs work, and returns its result with the CPU the server (and its
+   * database's backends) used meanwhile; then waits until they are idle.
+   */
   async measure<T>(serverPid: number, database: string | undefined, work: () => Promise<T>): Promise<T & { cpu: CpuUse }> {
     const server = cpuSeconds(serverPid) ?? 0;
     const before = await this.backends(database);
@@ -57,7 +66,27 @@ export class CpuMeter {
       postgres = 0;
       for (const [pid, seconds] of after) postgres += seconds - (before?.get(pid) ?? 0);
     }
+    await this.idle(serverPid, database);
     return { ...result, cpu: { server: used, postgres } };
+  }
+
+  /**
+   * Waits until a server and its backends stop working. A load ends with
+   * requests still in flight, and a server that fell behind works through them
+   * after the client has gone: the thin server's Q3 on SQLite (16 requests of
+   * over half a second each) went on for seconds into the next measurement,
+   * of whichever server that was.
+   */
+  async idle(serverPid: number, database: string | undefined): Promise<void> {
+    const used = async () => (cpuSeconds(serverPid) ?? 0) + [...((await this.backends(database))?.values() ?? [])].reduce((a, b) => a + b, 0);
+    const deadline = performance.now() + IDLE_WAIT_MS;
+    let last = await used();
+    while (performance.now() < deadline) {
+      await sleep(IDLE_POLL_MS);
+      const now = await used();
+      if (now - last < (IDLE_POLL_MS / 1000) * IDLE_SHARE) return;
+      last = now;
+    }
   }
 
   async close(): Promise<void> {

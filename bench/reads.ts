@@ -61,10 +61,14 @@ function average(results: Array<LoadResult & { cpu: CpuUse }>): MeasuredLoad {
 }
 
 /** The database a server reads, by name, on PostgreSQL. */
-function databaseOf(which: 'runledger' | 'thin', seeded: Seeded): string | undefined {
+export function databaseOf(which: 'runledger' | 'thin', seeded: Seeded): string | undefined {
   const url = which === 'runledger' ? seeded.runledgerDb : 'postgres' in seeded.thin ? seeded.thin.postgres : undefined;
   return url?.startsWith('postgres') ? new URL(url).pathname.slice(1) : undefined;
 }
+
+/** A CPU meter for the servers' processes, and on PostgreSQL their backends. */
+export const openMeter = (t: ReadTargets): Promise<CpuMeter> =>
+  CpuMeter.open(databaseOf('runledger', t.seeded) === undefined ? undefined : t.seeded.runledgerDb);
 
 async function rawOpsPerSecond(t: ReadTargets, queries: BenchQuery[], seconds: number): Promise<Map<string, { opsPerSecond: number; rows: number }>> {
   const client = openThinClient(t.seeded.thin);
@@ -96,7 +100,7 @@ async function rawOpsPerSecond(t: ReadTargets, queries: BenchQuery[], seconds: n
  */
 export async function measureReads(t: ReadTargets, queries: BenchQuery[], options: BenchOptions, log: (line: string) => void): Promise<ReadResult[]> {
   const raw = await rawOpsPerSecond(t, queries, Math.min(options.seconds / 2, 2));
-  const meter = await CpuMeter.open(databaseOf('runledger', t.seeded) === undefined ? undefined : t.seeded.runledgerDb);
+  const meter = await openMeter(t);
   const results: ReadResult[] = [];
   try {
     for (const q of queries) {

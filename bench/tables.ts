@@ -1,4 +1,4 @@
-import type { HolResult } from './hol.ts';
+import type { HolResult, HolRound } from './hol.ts';
 import type { LoadResult } from './load.ts';
 import type { ImportResult } from './import.ts';
 import type { MemoryResult } from './memory.ts';
@@ -68,20 +68,32 @@ function cpuTable(report: Report, results: ReadResult[]): void {
   );
 }
 
+const median = (values: number[]): number => {
+  const sorted = [...values].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  return sorted.length % 2 === 1 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+};
+
+/** Each side of a server's rounds as its median: see MIN_ROUNDS in hol.ts. */
 export function holTable(report: Report, results: HolResult[]): void {
-  report.heading('Head-of-line blocking (issue 5 target 4): Q3 alone vs beside Q6');
+  report.heading('Head-of-line blocking (issue 5 target 4): Q3 alone vs beside Q6, medians of the rounds');
   report.table(
-    ['server', 'Q3 p99 ms alone', 'Q3 p99 ms beside Q6', 'beside/alone', 'Q3 req/s alone', 'Q3 req/s beside', 'Q6 req/s meanwhile', 'failures'],
-    results.map((r) => [
-      r.server,
-      p99(r.alone),
-      p99(r.beside),
-      r.beside.requests === 0 ? 'no Q3 finished' : ratio(r.beside.p99, r.alone.p99),
-      num(r.alone.rps),
-      num(r.beside.rps),
-      num(r.big.rps),
-      String(r.alone.failures + r.beside.failures + r.big.failures),
-    ]),
+    ['server', 'Q3 p99 ms alone', 'Q3 p99 ms beside Q6', 'beside/alone', 'by round', 'Q3 req/s alone', 'Q3 req/s beside', 'Q6 req/s meanwhile', 'failures'],
+    results.map(({ server, rounds }) => {
+      const finished = rounds.filter((r) => r.beside.requests > 0);
+      const of = (pick: (r: HolRound) => number, from = rounds) => median(from.map(pick));
+      return [
+        server,
+        ms(of((r) => r.alone.p99)),
+        finished.length === 0 ? '–' : ms(of((r) => r.beside.p99, finished)),
+        finished.length === 0 ? 'no Q3 finished' : ratio(of((r) => r.beside.p99, finished), of((r) => r.alone.p99)),
+        rounds.map((r) => (r.beside.requests === 0 ? 'none finished' : ratio(r.beside.p99, r.alone.p99))).join(', '),
+        num(of((r) => r.alone.rps)),
+        num(of((r) => r.beside.rps)),
+        num(of((r) => r.big.rps)),
+        String(rounds.reduce((n, r) => n + r.alone.failures + r.beside.failures + r.big.failures, 0)),
+      ];
+    }),
   );
 }
 
