@@ -9,7 +9,7 @@ const BIG_CONNECTIONS = 16;
 /**
  * A p99 of a few milliseconds over 5 s is the 50th slowest of ~5,000
  * requests: one stall of the machine moves it several-fold (Q3 alone, same
- * server and data: 7 to 28 ms from one run to the next). So the pair is
+ * server and data: 9 to 28 ms from one run to the next). So the pair is
  * measured in several rounds, and the table takes the median of each side.
  */
 const MIN_ROUNDS = 3;
