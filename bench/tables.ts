@@ -1,5 +1,4 @@
 import type { HolResult, HolRound } from './hol.ts';
-import type { LoadResult } from './load.ts';
 import type { ImportResult } from './import.ts';
 import type { MemoryResult } from './memory.ts';
 import type { ReadResult } from './reads.ts';
@@ -7,8 +6,6 @@ import { num, ratio, type Report } from './report.ts';
 import type { InProcessWrites, WriteResult } from './writes.ts';
 
 const ms = (value: number) => num(value);
-/** A load in which no request finished has no latency to show. */
-const p99 = (r: LoadResult) => (r.requests === 0 ? '–' : ms(r.p99));
 const checked = (ok: boolean) => (ok ? 'ok' : '**MISMATCH**');
 
 export function readTables(report: Report, results: ReadResult[], connections: number): void {
