@@ -13,6 +13,8 @@ export interface Config {
   readonly poolSize: number;
   /** SQLite reader threads for GET /runs; 0 reads on the main thread. */
   readonly readers: number;
+  /** Seconds a connection may make no progress, reading or writing, before it is closed; 0 never. */
+  readonly idleTimeout: number;
   readonly logLevel: string;
 }
 
@@ -24,6 +26,7 @@ export interface ConfigFlags {
   groupCommit?: string;
   poolSize?: string;
   readers?: string;
+  idleTimeout?: string;
   logLevel?: string;
 }
 
@@ -38,6 +41,7 @@ export const ENVIRONMENT = {
   groupCommit: 'RUNLEDGER_GROUP_COMMIT',
   poolSize: 'RUNLEDGER_POOL_SIZE',
   readers: 'RUNLEDGER_READERS',
+  idleTimeout: 'RUNLEDGER_IDLE_TIMEOUT',
   logLevel: 'RUNLEDGER_LOG_LEVEL',
 } as const satisfies Record<keyof ConfigFlags, string>;
 
@@ -66,6 +70,7 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     groupCommit: onOff('group-commit', pick('groupCommit', 'on')),
     poolSize: integer('pool-size', pick('poolSize', '10'), 1, 1000),
     readers: integer('readers', pick('readers', '1'), 0, 64),
+    idleTimeout: integer('idle-timeout', pick('idleTimeout', '60'), 0, 86_400),
     logLevel: pick('logLevel', 'info'),
   });
 }

@@ -46,6 +46,10 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
     http: { maxHeaderSize: 1024 * 1024 },
     // Repeats, brackets and order matter to the query rules: validator.ts reads the raw pairs.
     routerOptions: { querystringParser: (query) => new URLSearchParams(query) as unknown as Record<string, unknown> },
+    // A client that stops reading its page would otherwise hold the socket, the
+    // page's memory and, for a large page, one of the reader pool's slots for as
+    // long as it stays connected. A slow client that still reads is progress.
+    connectionTimeout: config.idleTimeout * 1000,
     return503OnClosing: true,
     // A path with broken percent-encoding never reaches a route; it still gets the contract's error shape.
     frameworkErrors: errorHandler,

@@ -14,6 +14,7 @@ export const serveCommand = () =>
     .option('--group-commit <on|off>', 'batch concurrent writes into one durable commit (env RUNLEDGER_GROUP_COMMIT)')
     .option('--pool-size <n>', 'PostgreSQL connections (env RUNLEDGER_POOL_SIZE)')
     .option('--readers <n>', 'SQLite reader threads for GET /runs, 0 = main thread (env RUNLEDGER_READERS)')
+    .option('--idle-timeout <s>', 'seconds a connection may make no progress before it is closed, 0 never (env RUNLEDGER_IDLE_TIMEOUT)')
     .option('--log-level <level>', 'pino log level (env RUNLEDGER_LOG_LEVEL)')
     .action(async (flags) => {
       const { config, store } = await openFromFlags(flags);
