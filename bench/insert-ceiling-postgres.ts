@@ -5,7 +5,7 @@ import type { Micros } from '../src/domain/timestamp.ts';
 import { copyFields, copyRows } from '../src/store/postgres/copy-rows.ts';
 import { IMPORT_BATCH, RUN_COLUMNS, runFields, runLine } from '../src/store/postgres/import-runs.ts';
 import { inTransaction, openDatabase } from '../src/store/postgres/open-database.ts';
-import { MonthlyPartitions } from '../src/store/postgres/partitions.ts';
+import { monthOf, MonthlyPartitions } from '../src/store/postgres/partitions.ts';
 import { SQL } from '../src/store/postgres/statements.ts';
 import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
 import type { Indexes, InsertCeiling } from './insert-ceiling.ts';
@@ -38,8 +38,8 @@ async function copyRate(url: string, spec: WorkspaceSpec, now: Micros, indexes: 
     await pool.query({ ...SQL.insertWorkspace, values: [randomUUID(), 'ceiling'] });
     const ws = (await pool.query<{ num: number }>({ ...SQL.workspaceByName, values: ['ceiling'] })).rows[0].num;
     const runs = () => workspaceRuns(spec, '00000000-0000-4000-8000-000000000000', now);
-    await new MonthlyPartitions(pool).ensure((function* () {
-      for (const run of runs()) yield run.createdAt;
+    await new MonthlyPartitions(pool).ensureMonths((function* () {
+      for (const run of runs()) yield monthOf(run.createdAt);
     })());
     let seconds = 0;
     for (const batch of batches(runs(), ws)) {

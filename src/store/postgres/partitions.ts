@@ -53,11 +53,6 @@ export class MonthlyPartitions {
 
   constructor(private readonly pool: pg.Pool) {}
 
-  /** Makes sure every month holding one of these times has its partition. */
-  ensure(times: Iterable<Micros>): Promise<void> {
-    return this.ensureMonths(Array.from(times, monthOf));
-  }
-
   /** Makes sure each of these months has its partition. */
   async ensureMonths(months: Iterable<Month>): Promise<void> {
     const missing = new Set<Month>();

@@ -6,14 +6,14 @@ import type { ListQuery } from '../../domain/list-query.ts';
 import { applyEvent, importedHistory, renderRun, type Run, type RunEvent } from '../../domain/run.ts';
 import type { ImportResult } from '../../domain/schemas.ts';
 import type { Status } from '../../domain/statuses.ts';
-import { MICROS_PER_DAY, nowMicros, type Micros } from '../../domain/timestamp.ts';
+import { nowMicros, type Micros } from '../../domain/timestamp.ts';
 import { IDEMPOTENCY_WINDOW, LARGE_PAGE, type CreatedRun, type Idempotency, type NewRun, type RunDetail, type RunPage, type WorkspaceRuns } from '../run-store.ts';
 import type { ReaderPool } from '../reader-pool.ts';
 import { importRuns } from './import-runs.ts';
 import { listRuns } from './list-runs.ts';
 import { fromDbText, toDbTextOrNull } from './nul-safe-text.ts';
 import { inTransaction } from './open-database.ts';
-import type { MonthlyPartitions } from './partitions.ts';
+import { monthOf, type MonthlyPartitions } from './partitions.ts';
 import { SQL, type RunRow, type WorkspaceRef } from './statements.ts';
 
 /** Stored history: [[status, micros], …], or null while it is the one the run's fields imply. */
@@ -64,7 +64,8 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
     const now = nowMicros();
     const createdAt = (await this.pool.query<{ at: Micros }>({ ...SQL.nextRunTime, values: [this.ws, now] })).rows[0].at;
     // This month's partition and, ahead of time, next month's.
-    await this.partitions.ensure([createdAt, createdAt + 31 * MICROS_PER_DAY]);
+    const month = monthOf(createdAt);
+    await this.partitions.ensureMonths([month, month + 1]);
     const run: Run = {
       sessionId: randomUUID(),
       workspaceId: this.workspaceId,
