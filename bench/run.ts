@@ -7,13 +7,14 @@ import { measureHol } from './hol.ts';
 import { measureImport } from './import.ts';
 import { measureMemory } from './memory.ts';
 import { parseOptions } from './options.ts';
+import { measurePairs } from './pairs.ts';
 import { benchQueries } from './queries.ts';
 import { measureReads, READ_CONNECTIONS } from './reads.ts';
 import { num, Report } from './report.ts';
 import { Scratch } from './scratch.ts';
 import { seedBoth } from './seed.ts';
 import { startRunledger, startThin } from './servers.ts';
-import { holTable, importTable, memoryTable, readTables, writeTables } from './tables.ts';
+import { holTable, importTable, memoryTable, pairTable, readTables, writeTables } from './tables.ts';
 import { measureInProcessWrites, measureWrites } from './writes.ts';
 
 const options = parseOptions(process.argv.slice(2));
@@ -43,6 +44,10 @@ try {
       if (phases.has('reads')) {
         log('reads');
         readTables(report, await measureReads(targets, queries, options, log), READ_CONNECTIONS);
+        log('list filters and depth');
+        const pair = (target: string, query: string, base: string, perRow: boolean, bound: number) =>
+          ({ target, query: byId.get(query)!, base: byId.get(base)!, perRow, bound });
+        pairTable(report, await measurePairs(targets, [pair('2 list filters', 'Q4', 'Q2', true, 1.5), pair('3 depth', 'Q5', 'Q5p1', false, 1.2)], options));
       }
       if (phases.has('hol')) {
         log('head-of-line blocking');
