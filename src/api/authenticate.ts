@@ -1,7 +1,7 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
 import { ApiError } from '../domain/errors.ts';
 import type { RunStore, WorkspaceRuns } from '../store/run-store.ts';
-import { RateLimiter } from './rate-limit.ts';
+import { RateLimiter } from './rate-limiter.ts';
 
 declare module 'fastify' {
   interface FastifyRequest {

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { RateLimiter } from '../../src/api/rate-limit.ts';
+import { RateLimiter } from '../../src/api/rate-limiter.ts';
 
 /** A limiter on a clock the test moves by hand. */
 function limiter(rate: number) {
