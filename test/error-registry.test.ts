@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import { test } from 'node:test';
 import { ERROR_CODES } from '../src/domain/errors.ts';
 
@@ -7,4 +7,13 @@ test('every error code of the registry is documented in the README', async () =>
   const readme = await readFile(new URL('../README.md', import.meta.url), 'utf8');
   const undocumented = Object.keys(ERROR_CODES).filter((code) => !new RegExp(`\`${code}\``).test(readme));
   assert.deepEqual(undocumented, [], 'codes missing from README.md (written as `code`)');
+});
+
+test('errors are made in the registry alone: no other source file words an ApiError', async () => {
+  const src = new URL('../src/', import.meta.url);
+  const files = (await readdir(src, { recursive: true })).filter((f) => f.endsWith('.ts') && f !== 'domain/errors.ts');
+  // spawn-thread.ts rebuilds, word for word, an error made on a store thread.
+  const makers: string[] = [];
+  for (const file of files) if (/new ApiError\(/.test(await readFile(new URL(file, src), 'utf8'))) makers.push(file);
+  assert.deepEqual(makers, ['store/spawn-thread.ts']);
 });

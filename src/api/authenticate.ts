@@ -1,5 +1,5 @@
 import type { FastifyReply, FastifyRequest, onRequestAsyncHookHandler } from 'fastify';
-import { ApiError } from '../domain/errors.ts';
+import { rateLimited, unauthorized } from '../domain/errors.ts';
 import type { RunStore, WorkspaceRuns } from '../store/run-store.ts';
 import { RateLimiter } from './rate-limiter.ts';
 
@@ -16,15 +16,11 @@ export function authenticator(store: RunStore, rateLimit: number | null): onRequ
   return async function authenticate(request: FastifyRequest, reply: FastifyReply) {
     const key = request.headers['cc-key'];
     const found = typeof key === 'string' && key !== '' ? await store.authenticate(key) : null;
-    if (found === null) {
-      throw new ApiError('unauthorized', key === undefined ? 'the cc-key header is missing' : 'the cc-key is unknown or revoked');
-    }
+    if (found === null) throw unauthorized(key !== undefined);
     request.runs = found.runs;
     if (limiter === null) return;
     const decision = limiter.take(found.keyId);
     reply.headers(decision.headers);
-    if (!decision.allowed) {
-      throw new ApiError('rate_limited', `too many requests for this key; retry in ${decision.headers['retry-after']} s`);
-    }
+    if (!decision.allowed) throw rateLimited(decision.headers['retry-after']);
   };
 }

@@ -2,7 +2,7 @@ import Fastify, { LogController, type FastifyInstance, type preParsingAsyncHookH
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config.ts';
-import { ApiError } from '../domain/errors.ts';
+import { BODY_LIMIT, noRoute, unsupportedMediaType } from '../domain/errors.ts';
 import { NoQuery } from '../domain/schemas.ts';
 import { openStore } from '../store/open-store.ts';
 import type { RunStore } from '../store/run-store.ts';
@@ -26,7 +26,7 @@ declare module 'fastify' {
 const jsonOnly: preParsingAsyncHookHandler = async (request, _reply, payload) => {
   const type = request.headers['content-type'];
   if (type !== undefined && !/^application\/json\s*(;|$)/i.test(type)) {
-    throw new ApiError('unsupported_media_type', `${request.method} ${request.routeOptions.url?.replace(/:(\w+)/g, '{$1}')} takes Content-Type: application/json`);
+    throw unsupportedMediaType({ route: `${request.method} ${request.routeOptions.url?.replace(/:(\w+)/g, '{$1}')}`, contentType: 'application/json' });
   }
   return payload;
 };
@@ -41,7 +41,7 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
     // Logs go to stderr so that stdout carries only what a script reads (the URL, a key).
     logger: { level: config.logLevel, stream: process.stderr },
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
-    bodyLimit: 1024 * 1024,
+    bodyLimit: BODY_LIMIT,
     // A list parameter takes 1000 values (1000 UUIDs are 37 KB); node's default of 16 KiB for the request line and headers would refuse it.
     http: { maxHeaderSize: 1024 * 1024 },
     // Repeats, brackets and order matter to the query rules: validator.ts reads the raw pairs.
@@ -59,7 +59,7 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request) => {
-    throw new ApiError('not_found', `no route ${request.method} ${request.url.split('?')[0]}`);
+    throw noRoute(request.method, request.url.split('?')[0]);
   });
   // Hooks go only on the routes that need them: a global hook costs every request a promise and a tick.
   const authenticate = authenticator(runStore, config.rateLimit);

@@ -1,6 +1,6 @@
 import type { TObject } from '@sinclair/typebox';
 import type { FastifySchemaCompiler } from 'fastify';
-import { ApiError } from '../domain/errors.ts';
+import { notAnObject } from '../domain/errors.ts';
 import { checkObject } from '../domain/check.ts';
 import { readQuery } from '../domain/query-params.ts';
 
@@ -22,7 +22,7 @@ export const validatorCompiler: FastifySchemaCompiler<TObject> = ({ schema, http
   }
   return (data: unknown) => {
     try {
-      return { value: checkObject(schema, data, () => new ApiError('invalid_body', 'the body must be a JSON object')) };
+      return { value: checkObject(schema, data, () => notAnObject('the body')) };
     } catch (error) {
       return { error: error as Error };
     }

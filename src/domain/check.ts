@@ -1,6 +1,6 @@
 import type { TObject, TSchema } from '@sinclair/typebox';
 import { TypeCompiler, type TypeCheck } from '@sinclair/typebox/compiler';
-import { ApiError, invalidParameter } from './errors.ts';
+import { type ApiError, invalidParameter, parameterRequired } from './errors.ts';
 
 export type FieldCheck = (value: unknown) => boolean;
 
@@ -28,7 +28,7 @@ export function checkObject<T>(schema: TObject, value: unknown, notObject: () =>
   for (const [name, field] of Object.entries(schema.properties)) {
     const present = record[name] !== undefined;
     if (!present) {
-      if (required.has(name)) throw new ApiError('invalid_parameter', `${name} is required`, name);
+      if (required.has(name)) throw parameterRequired(name);
       continue;
     }
     if (!checkerFor(field)(record[name])) throw invalidParameter(name, field.description ?? 'valid', record[name]);

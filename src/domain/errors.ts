@@ -54,8 +54,65 @@ export function quote(value: unknown): string {
   return JSON.stringify(cut);
 }
 
-export const idempotencyConflict = (): ApiError =>
-  new ApiError('idempotency_conflict', 'this Idempotency-Key was used with a different body in the last 24 hours');
+/** The largest JSON body a route takes. */
+export const BODY_LIMIT = 1024 * 1024;
+
+// Every error the API sends, made by one of these: the wording lives here, beside its code.
 
 export const invalidParameter = (param: string, expected: string, got: unknown): ApiError =>
   new ApiError('invalid_parameter', `${param} must be ${expected}, got ${quote(got)}`, param);
+
+export const parameterRequired = (param: string): ApiError => new ApiError('invalid_parameter', `${param} is required`, param);
+
+export const parameterRepeated = (param: string): ApiError =>
+  new ApiError('invalid_parameter', `${param} must be given once, got it more than once`, param);
+
+export const tooManyValues = (param: string, allowed: string, got: number): ApiError =>
+  new ApiError('invalid_parameter', `${param} takes ${allowed}, got ${got}`, param);
+
+export const invalidIdempotencyKey = (): ApiError =>
+  new ApiError('invalid_parameter', 'Idempotency-Key must be 1 to 255 visible ASCII characters', 'Idempotency-Key');
+
+export const invalidPath = (): ApiError => new ApiError('invalid_parameter', 'the URL path is not valid percent-encoding');
+
+export const unknownParameter = (param: string): ApiError =>
+  new ApiError('unknown_parameter', `unknown query parameter ${JSON.stringify(param)}`, param);
+
+/** what: 'the body', or 'the line' of an import. */
+export const notAnObject = (what: string): ApiError => new ApiError('invalid_body', `${what} must be a JSON object`);
+
+export const notJson = (reason: string): ApiError => new ApiError('invalid_body', `the body is not valid JSON: ${reason}`);
+
+export const unauthorized = (keyGiven: boolean): ApiError =>
+  new ApiError('unauthorized', keyGiven ? 'the cc-key is unknown or revoked' : 'the cc-key header is missing');
+
+export const runNotFound = (sessionId: string): ApiError => new ApiError('not_found', `no run ${sessionId} in this workspace`, 'session_id');
+
+export const noRoute = (method: string, path: string): ApiError => new ApiError('not_found', `no route ${method} ${path}`);
+
+export const invalidTransition = (status: string, event: string): ApiError =>
+  new ApiError('invalid_transition', `a run in ${status} cannot move to ${event}`, 'event');
+
+export const idempotencyConflict = (): ApiError =>
+  new ApiError('idempotency_conflict', 'this Idempotency-Key was used with a different body in the last 24 hours');
+
+export const payloadTooLarge = (): ApiError =>
+  new ApiError('payload_too_large', `the body is over the limit of 1 MiB (${BODY_LIMIT.toLocaleString('en-US')} bytes)`);
+
+/** takes: the route as the contract writes it (POST /run/{session_id}) and the one type it takes; unknown where Fastify found no parser. */
+export const unsupportedMediaType = (takes?: { route: string; contentType: string }): ApiError =>
+  new ApiError(
+    'unsupported_media_type',
+    takes === undefined ? 'this route does not take a body of that Content-Type' : `${takes.route} takes Content-Type: ${takes.contentType}`,
+  );
+
+export const rateLimited = (retryAfter: string): ApiError =>
+  new ApiError('rate_limited', `too many requests for this key; retry in ${retryAfter} s`);
+
+export const internalError = (): ApiError => new ApiError('internal_error', 'runledger failed to answer this request; the error is in its log');
+
+export const unavailable = (): ApiError =>
+  new ApiError('unavailable', 'the database cannot be reached; try again shortly', undefined, { 'retry-after': '1' });
+
+/** An import line naming a run another workspace holds (session_id is unique across the installation). */
+export const foreignRun = (sessionId: string): string => `session_id ${sessionId} belongs to a run outside this workspace`;

@@ -1,4 +1,4 @@
-import { ApiError } from './errors.ts';
+import { ApiError, notAnObject } from './errors.ts';
 import { checkObject } from './check.ts';
 import type { Run } from './run.ts';
 import { ImportLine, type ImportLineInput, type ImportResult } from './schemas.ts';
@@ -20,7 +20,7 @@ export function readImportLine(text: string, line: number, workspaceId: string):
     return { line, error: 'not valid JSON' };
   }
   try {
-    const input = checkObject<ImportLineInput>(ImportLine, parsed, () => new ApiError('invalid_body', 'not a JSON object'));
+    const input = checkObject<ImportLineInput>(ImportLine, parsed, () => notAnObject('the line'));
     if (input.workspace_id !== undefined && input.workspace_id.toLowerCase() !== workspaceId) {
       return { line, error: `workspace_id ${input.workspace_id} is not this key's workspace` };
     }

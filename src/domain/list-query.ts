@@ -1,4 +1,4 @@
-import { ApiError, invalidParameter } from './errors.ts';
+import { invalidParameter, tooManyValues } from './errors.ts';
 import { decodeCursor, type CursorPosition } from './cursor.ts';
 import type { QueryValues } from './query-params.ts';
 import { ListRunsQuery, MAX_LIST_VALUES } from './schemas.ts';
@@ -27,7 +27,7 @@ function merged(values: QueryValues, single: string, plural: string, lower: bool
     .map((v) => (lower ? v.toLowerCase() : v));
   const unique = [...new Set(all)];
   if (unique.length > MAX_LIST_VALUES) {
-    throw new ApiError('invalid_parameter', `${plural} takes at most ${MAX_LIST_VALUES} values with ${single}, got ${unique.length}`, plural);
+    throw tooManyValues(plural, `at most ${MAX_LIST_VALUES} values with ${single}`, unique.length);
   }
   return unique;
 }

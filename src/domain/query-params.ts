@@ -1,5 +1,5 @@
 import { Kind, type TObject, type TSchema } from '@sinclair/typebox';
-import { ApiError, invalidParameter } from './errors.ts';
+import { invalidParameter, parameterRepeated, tooManyValues, unknownParameter } from './errors.ts';
 import { checkerFor } from './check.ts';
 
 export type QueryValues = Record<string, string | number | string[]>;
@@ -25,7 +25,7 @@ export function readQuery(schema: TObject, pairs: Array<[string, string]>): Quer
     const name = bracketed ? rawName.slice(0, -2) : rawName;
     const field = Object.hasOwn(schema.properties, name) ? schema.properties[name] : undefined;
     if (field === undefined || (bracketed && !isList(field))) {
-      throw new ApiError('unknown_parameter', `unknown query parameter ${JSON.stringify(rawName)}`, rawName);
+      throw unknownParameter(rawName);
     }
     if (isList(field)) {
       const list = (values[name] ??= []) as string[];
@@ -33,12 +33,10 @@ export function readQuery(schema: TObject, pairs: Array<[string, string]>): Quer
         if (!checkerFor(field.items)(item)) throw invalidParameter(name, `a list of ${field.items.description}`, item);
         list.push(item);
       }
-      if (list.length > field.maxItems) {
-        throw new ApiError('invalid_parameter', `${name} takes ${field.description}, got ${list.length}`, name);
-      }
+      if (list.length > field.maxItems) throw tooManyValues(name, field.description ?? `at most ${field.maxItems} values`, list.length);
     } else {
       if (values[name] !== undefined) {
-        throw new ApiError('invalid_parameter', `${name} must be given once, got it more than once`, name);
+        throw parameterRepeated(name);
       }
       values[name] = readSingle(name, field, raw);
     }

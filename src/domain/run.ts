@@ -1,4 +1,4 @@
-import { ApiError } from './errors.ts';
+import { invalidTransition } from './errors.ts';
 import { TERMINAL, TRANSITIONS, type Status } from './statuses.ts';
 import type { CursorPosition } from './cursor.ts';
 import { formatTimestamp, parseTimestamp, type Micros } from './timestamp.ts';
@@ -78,7 +78,7 @@ export function renderRunDetail(run: Run, events: readonly RunEvent[]): string {
 export function applyEvent(run: Run, event: Status, at: Micros): Run | null {
   if (event === run.status) return null;
   if (!TRANSITIONS[run.status].includes(event)) {
-    throw new ApiError('invalid_transition', `a run in ${run.status} cannot move to ${event}`, 'event');
+    throw invalidTransition(run.status, event);
   }
   return {
     ...run,

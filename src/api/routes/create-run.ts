@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../domain/errors.ts';
+import { invalidIdempotencyKey } from '../../domain/errors.ts';
 import { CreateRunBody, RunSchema, type CreateRunInput } from '../../domain/schemas.ts';
 import { keyedRoute } from './keyed-route.ts';
 
@@ -20,9 +20,7 @@ export function createRunRoute(app: FastifyInstance): void {
     handler: async (request, reply) => {
       const body = request.body as CreateRunInput;
       const header = request.headers['idempotency-key'];
-      if (header !== undefined && (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header))) {
-        throw new ApiError('invalid_parameter', 'Idempotency-Key must be 1 to 255 visible ASCII characters', 'Idempotency-Key');
-      }
+      if (header !== undefined && (typeof header !== 'string' || !IDEMPOTENCY_KEY.test(header))) throw invalidIdempotencyKey();
       const idempotency =
         header === undefined ? undefined : { key: header, bodyHash: createHash('sha256').update(JSON.stringify(body)).digest('base64url') };
       const created = await request.runs.createRun(

@@ -1,10 +1,8 @@
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../domain/errors.ts';
+import { runNotFound } from '../../domain/errors.ts';
 import { renderRunDetail } from '../../domain/run.ts';
 import { RunDetailSchema, SessionParams } from '../../domain/schemas.ts';
 import { keyedRoute } from './keyed-route.ts';
-
-export const runNotFound = (sessionId: string) => new ApiError('not_found', `no run ${sessionId} in this workspace`, 'session_id');
 
 export function getRunRoute(app: FastifyInstance): void {
   app.get('/run/:session_id', {

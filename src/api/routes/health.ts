@@ -1,6 +1,6 @@
 import { Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../domain/errors.ts';
+import { unavailable } from '../../domain/errors.ts';
 import { ErrorSchema, NoQuery } from '../../domain/schemas.ts';
 import type { RunStore } from '../../store/run-store.ts';
 
@@ -17,7 +17,7 @@ export function healthRoutes(app: FastifyInstance, store: RunStore): void {
       try {
         await store.ping();
       } catch {
-        throw new ApiError('unavailable', 'the database cannot be reached', undefined, { 'retry-after': '1' });
+        throw unavailable();
       }
       return { status: 'ready' };
     },

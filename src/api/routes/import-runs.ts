@@ -1,6 +1,6 @@
 import { Readable } from 'node:stream';
 import type { FastifyInstance } from 'fastify';
-import { ApiError } from '../../domain/errors.ts';
+import { unsupportedMediaType } from '../../domain/errors.ts';
 import { importItems } from '../../domain/import-line.ts';
 import { ImportResultSchema } from '../../domain/schemas.ts';
 import { keyedRoute } from './keyed-route.ts';
@@ -17,9 +17,7 @@ export function importRunsRoute(app: FastifyInstance): void {
     },
     handler: async (request) => {
       if (request.body === undefined || request.body === null) return request.runs.importRuns(importItems([], request.runs.workspaceId));
-      if (!(request.body instanceof Readable)) {
-        throw new ApiError('unsupported_media_type', 'POST /runs/import takes Content-Type: application/x-ndjson');
-      }
+      if (!(request.body instanceof Readable)) throw unsupportedMediaType({ route: 'POST /runs/import', contentType: 'application/x-ndjson' });
       return request.runs.importRuns(importItems(request.body, request.runs.workspaceId));
     },
   });

@@ -1,9 +1,9 @@
 import type { FastifyInstance } from 'fastify';
+import { runNotFound } from '../../domain/errors.ts';
 import { EventBody, RunSchema, SessionParams, type EventInput } from '../../domain/schemas.ts';
 import type { Status } from '../../domain/statuses.ts';
 import { nowMicros, parseTimestamp } from '../../domain/timestamp.ts';
 import { keyedRoute } from './keyed-route.ts';
-import { runNotFound } from './get-run.ts';
 
 export function recordEventRoute(app: FastifyInstance): void {
   app.post('/run/:session_id/events', {

@@ -1,4 +1,5 @@
 import type pg from 'pg';
+import { foreignRun } from '../../domain/errors.ts';
 import { ImportTally, type ImportItem } from '../../domain/import-line.ts';
 import { renderRun, type Run } from '../../domain/run.ts';
 import type { ImportResult } from '../../domain/schemas.ts';
@@ -112,7 +113,7 @@ async function storeBatch(
   for (const item of items) {
     if ('error' in item) tally.reject(item.line, item.error);
     else if (outcome.foreign.has(item.run.sessionId)) {
-      tally.reject(item.line, `session_id ${item.run.sessionId} belongs to a run outside this workspace`);
+      tally.reject(item.line, foreignRun(item.run.sessionId));
     } else if (seen.has(item.run.sessionId)) tally.updated += 1;
     else {
       tally.inserted += 1;

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { idempotencyConflict } from '../../domain/errors.ts';
+import { foreignRun, idempotencyConflict } from '../../domain/errors.ts';
 import { applyEvent, importedHistory, renderRun, type Run, type RunEvent } from '../../domain/run.ts';
 import type { Status } from '../../domain/statuses.ts';
 import { nowMicros, type Micros } from '../../domain/timestamp.ts';
@@ -159,7 +159,7 @@ export class RunWriter {
       } else if (this.replace(runs, i, ws)) {
         counts.updated += 1;
       } else {
-        counts.rejected.push([runs.line[i], `session_id ${runs.sessionId[i]} belongs to a run outside this workspace`]);
+        counts.rejected.push([runs.line[i], foreignRun(runs.sessionId[i])]);
       }
     }
     return counts;
