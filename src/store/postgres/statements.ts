@@ -5,12 +5,11 @@
  * Statements built per call live beside their use: the list query
  * (list-runs.ts), an import's COPY (import-runs.ts), partitions' DDL.
  */
-import type { RunRow as BaseRunRow } from '../run-row.ts';
+import { RUN_COLUMNS, type RunRow as BaseRunRow } from '../run-row.ts';
 
 const named = <T extends Record<string, string>>(texts: T): { [K in keyof T]: { name: string; text: string } } =>
   Object.fromEntries(Object.entries(texts).map(([name, text]) => [name, { name: `rl_${name}`, text }])) as never;
 
-const RUN_COLUMNS = 'session_id, workflow_id, status, created_at, execution_start, execution_end, dry_run, credential_id';
 const RUN_OF_OWNER = `FROM run_owners o JOIN runs r ON r.workspace = o.workspace AND r.created_at = o.created_at AND r.session_id = o.session_id
   WHERE o.session_id = $2 AND o.workspace = $1`;
 

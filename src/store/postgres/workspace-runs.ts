@@ -9,6 +9,7 @@ import type { Status } from '../../domain/statuses.ts';
 import { nowMicros, type Micros } from '../../domain/timestamp.ts';
 import { IDEMPOTENCY_WINDOW, LARGE_PAGE, type CreatedRun, type Idempotency, type NewRun, type RunDetail, type RunPage, type WorkspaceRuns } from '../run-store.ts';
 import type { ReaderPool } from '../reader-pool.ts';
+import { queuedRun, runOfRow } from '../run-row.ts';
 import { importRuns } from './import-runs.ts';
 import { listRuns } from './list-runs.ts';
 import { fromDbText, toDbTextOrNull } from './nul-safe-text.ts';
@@ -36,17 +37,7 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
   }
 
   private toRun(row: RunRow): Run {
-    return {
-      sessionId: row.session_id,
-      workspaceId: this.workspaceId,
-      workflowId: row.workflow_id,
-      status: row.status as Status,
-      createdAt: row.created_at,
-      executionStart: row.execution_start,
-      executionEnd: row.execution_end,
-      dryRun: row.dry_run,
-      credentialId: row.credential_id === null ? null : fromDbText(row.credential_id),
-    };
+    return runOfRow(row, this.workspaceId, { dryRun: row.dry_run, credentialId: row.credential_id === null ? null : fromDbText(row.credential_id) });
   }
 
   listRuns(query: ListQuery): Promise<RunPage> {
@@ -66,17 +57,7 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
     // This month's partition and, ahead of time, next month's.
     const month = monthOf(createdAt);
     await this.partitions.ensureMonths([month, month + 1]);
-    const run: Run = {
-      sessionId: randomUUID(),
-      workspaceId: this.workspaceId,
-      workflowId: input.workflowId,
-      status: 'execution.queued',
-      createdAt,
-      executionStart: null,
-      executionEnd: null,
-      dryRun: input.dryRun,
-      credentialId: input.credentialId,
-    };
+    const run = queuedRun(randomUUID(), this.workspaceId, input, createdAt);
     const json = renderRun(run);
     const insert = {
       ...SQL.insertRun,

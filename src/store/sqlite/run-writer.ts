@@ -5,6 +5,7 @@ import { applyEvent, importedHistory, renderRun, type Run, type RunEvent } from 
 import type { Status } from '../../domain/statuses.ts';
 import { nowMicros, type Micros } from '../../domain/timestamp.ts';
 import { IDEMPOTENCY_WINDOW, type CreatedRun, type Idempotency, type NewRun } from '../run-store.ts';
+import { queuedRun, runOfRow } from '../run-row.ts';
 import { columnsOf, insertRun, type RunColumns } from './run-columns.ts';
 import { toThreadError, type ThreadError } from '../spawn-thread.ts';
 import { prepareStatements, type RunRow, type Statements, type WorkspaceRef } from './statements.ts';
@@ -31,17 +32,8 @@ function outcome(write: () => unknown): Outcome {
   }
 }
 
-export const toRun = (row: RunRow, workspaceId: string): Run => ({
-  sessionId: row.session_id,
-  workspaceId,
-  workflowId: row.workflow_id,
-  status: row.status as Status,
-  createdAt: row.created_at,
-  executionStart: row.execution_start,
-  executionEnd: row.execution_end,
-  dryRun: row.dry_run === 1,
-  credentialId: row.credential_id,
-});
+export const toRun = (row: RunRow, workspaceId: string): Run =>
+  runOfRow(row, workspaceId, { dryRun: row.dry_run === 1, credentialId: row.credential_id });
 
 /** Stored events; an imported run that has had none since keeps the history its fields imply. */
 export function history(sql: Statements, workspace: number, run: Run): RunEvent[] {
@@ -99,17 +91,7 @@ export class RunWriter {
         return { body: seen.response, replayed: true };
       }
     }
-    const run: Run = {
-      sessionId: randomUUID(),
-      workspaceId: workspace.id,
-      workflowId: input.workflowId,
-      status: 'execution.queued',
-      createdAt: this.nextCreatedAt(workspace.num, now),
-      executionStart: null,
-      executionEnd: null,
-      dryRun: input.dryRun,
-      credentialId: input.credentialId,
-    };
+    const run = queuedRun(randomUUID(), workspace.id, input, this.nextCreatedAt(workspace.num, now));
     const columns = columnsOf([run]);
     const json = columns.json[0];
     if (!this.insert(columns, 0, workspace.num)) throw new Error(`session_id ${run.sessionId} was drawn twice`);

@@ -1,7 +1,5 @@
 import type Database from 'better-sqlite3';
-import type { RunRow as BaseRunRow } from '../run-row.ts';
-
-const RUN_COLUMNS = 'session_id, workflow_id, status, created_at, execution_start, execution_end, dry_run, credential_id';
+import { RUN_COLUMNS, type RunRow as BaseRunRow } from '../run-row.ts';
 
 /** Every fixed SQL statement of the SQLite store, prepared once per connection. `ws` is a workspace's num. */
 export function prepareStatements(db: Database.Database) {
@@ -35,7 +33,7 @@ export function prepareStatements(db: Database.Database) {
       'SELECT w.num, w.id, k.hash FROM api_keys k JOIN workspaces w ON w.num = k.workspace WHERE k.id = ? AND k.revoked_at IS NULL',
     ),
     insertKey: db.prepare('INSERT INTO api_keys (id, workspace, hash, created_at) VALUES (?, ?, ?, ?)'),
-    revokeKey: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND hash = ? AND revoked_at IS NULL'),
+    revokeKey: db.prepare('UPDATE api_keys SET revoked_at = ? WHERE id = ? AND revoked_at IS NULL'),
     anyKey: db.prepare('SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1').pluck(),
     ping: db.prepare('SELECT 1').pluck(),
   };
