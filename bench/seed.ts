@@ -1,5 +1,4 @@
-import type { ImportItem } from '../src/domain/import-line.ts';
-import type { Run } from '../src/domain/run.ts';
+import { numberedItems } from '../src/domain/import-line.ts';
 import { nowMicros, type Micros } from '../src/domain/timestamp.ts';
 import { openStore } from '../src/store/open-store.ts';
 import { Profile, workspaceRuns, workspaceSpecs } from './dataset.ts';
@@ -29,11 +28,6 @@ export interface Seeded {
 export const openThinClient = (thin: Seeded['thin'], connections = 1): SqlClient =>
   'sqlite' in thin ? sqliteClient(thin.sqlite) : postgresClient(thin.postgres, connections);
 
-function* numbered(runs: Iterable<Run>): Generator<ImportItem> {
-  let line = 0;
-  for (const run of runs) yield { line: (line += 1), run };
-}
-
 export async function seedBoth(options: BenchOptions, scratch: Scratch, log: (line: string) => void): Promise<Seeded> {
   const now = nowMicros();
   const specs = workspaceSpecs(options.runs, options.shape);
@@ -47,7 +41,7 @@ export async function seedBoth(options: BenchOptions, scratch: Scratch, log: (li
       const runs = await store.workspace(spec.name, true);
       ids.set(spec.name, runs!.workspaceId);
       const generated = workspaceRuns(spec, runs!.workspaceId, now);
-      await runs!.importRuns(numbered(spec.name === 'big' ? profile.tap(generated) : generated));
+      await runs!.importRuns(numberedItems(spec.name === 'big' ? profile.tap(generated) : generated));
     }
     const seedSeconds = (performance.now() - started) / 1000;
     log(`seeded ${options.runs} runs in ${specs.length} workspace(s) through runledger's store in ${seedSeconds.toFixed(1)} s`);

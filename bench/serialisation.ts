@@ -20,6 +20,7 @@ import { RunSchema } from '../src/domain/schemas.ts';
 import { formatTimestamp, MICROS_PER_DAY, nowMicros } from '../src/domain/timestamp.ts';
 import { RunLister } from '../src/store/sqlite/list-runs.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
+import { numberedItems } from '../src/domain/import-line.ts';
 import { seedRuns } from '../src/domain/seed-runs.ts';
 
 const runs = Number(process.argv[process.argv.indexOf('--runs') + 1]) || 200_000;
@@ -28,10 +29,7 @@ const path = join(dir, 'bench.db');
 const now = nowMicros();
 const store = new SqliteStore({ path, groupCommit: true, readers: 0 });
 const ws = (await store.workspace('bench', true))!;
-await ws.importRuns((function* () {
-  let line = 0;
-  for (const run of seedRuns({ workspaceId: ws.workspaceId, runs, days: 30, seed: 1, now })) yield { line: (line += 1), run };
-})());
+await ws.importRuns(numberedItems(seedRuns({ workspaceId: ws.workspaceId, runs, days: 30, seed: 1, now })));
 await store.close();
 
 const db = new Database(path, { readonly: true });

@@ -7,6 +7,7 @@
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import { lastRunOf } from '../src/domain/run.ts';
+import { numberedItems } from '../src/domain/import-line.ts';
 import { seedRuns } from '../src/domain/seed-runs.ts';
 import type { ListQuery } from '../src/domain/list-query.ts';
 import { MICROS_PER_DAY, nowMicros } from '../src/domain/timestamp.ts';
@@ -38,11 +39,8 @@ before(async () => {
   db = await testStores().find((k) => k.name === 'sqlite')!.create();
   store = new SqliteStore({ path: db.url, groupCommit: true, readers: 1 });
   runs = (await store.workspace('w', true))!;
-  let line = 0;
   const generated = seedRuns({ workspaceId: runs.workspaceId, runs: RUNS, days: 1, seed: 7, now });
-  const result = await runs.importRuns((function* () {
-    for (const run of generated) yield { line: (line += 1), run };
-  })());
+  const result = await runs.importRuns(numberedItems(generated));
   assert.equal(result.inserted, RUNS);
 });
 after(async () => {

@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import type { ImportItem } from '../domain/import-line.ts';
+import { numberedItems } from '../domain/import-line.ts';
 import { seedRuns } from '../domain/seed-runs.ts';
 import { nowMicros } from '../domain/timestamp.ts';
 import { dbOption, withStore } from './options.ts';
@@ -22,11 +22,7 @@ export const seedCommand = () =>
         const runs = (await store.workspace(flags.workspace, true))!;
         const started = performance.now();
         const generated = seedRuns({ workspaceId: runs.workspaceId, runs: flags.runs, days: flags.days, seed: flags.seed, now: nowMicros() });
-        const items = (function* (): Generator<ImportItem> {
-          let line = 0;
-          for (const run of generated) yield { line: (line += 1), run };
-        })();
-        const result = await runs.importRuns(items);
+        const result = await runs.importRuns(numberedItems(generated));
         const seconds = (performance.now() - started) / 1000;
         process.stdout.write(`seeded ${result.inserted + result.updated} runs into ${flags.workspace} in ${seconds.toFixed(2)} s\n`);
       }),

@@ -44,6 +44,12 @@ export function readImportLine(text: string, line: number, workspaceId: string):
   }
 }
 
+/** Runs already made (seeding, tests) as import items, numbered like the lines of a file. */
+export function* numberedItems(runs: Iterable<Run>): Generator<ImportItem> {
+  let line = 0;
+  for (const run of runs) yield { line: (line += 1), run };
+}
+
 export const MAX_IMPORT_LINE = 1024 * 1024;
 export const MAX_REPORTED_REJECTIONS = 10_000;
 

@@ -12,6 +12,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../../src/api/build-app.ts';
 import { loadConfig } from '../../src/config.ts';
+import { numberedItems } from '../../src/domain/import-line.ts';
 import { seedRuns } from '../../src/domain/seed-runs.ts';
 import { formatTimestamp, MICROS_PER_DAY, nowMicros } from '../../src/domain/timestamp.ts';
 import { testStores, type TestDatabase } from '../support/stores.ts';
@@ -37,11 +38,8 @@ before(async () => {
   app = await buildApp(loadConfig({ db: db.url, port: '0', rateLimit: 'off', logLevel: 'silent', idleTimeout: '1' }, {}));
   key = (await app.store.createKey('w')).key;
   const runs = (await app.store.workspace('w', false))!;
-  let line = 0;
   const generated = seedRuns({ workspaceId: runs.workspaceId, runs: RUNS, days: 1, seed: 3, now });
-  const result = await runs.importRuns((function* () {
-    for (const run of generated) yield { line: (line += 1), run };
-  })());
+  const result = await runs.importRuns(numberedItems(generated));
   assert.equal(result.inserted, RUNS);
   await app.listen({ host: '127.0.0.1', port: 0 });
   port = (app.server.address() as { port: number }).port;
