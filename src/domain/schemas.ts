@@ -56,11 +56,15 @@ export const ErrorSchema = Type.Object(
     param: Type.Optional(Type.String()),
   },
 );
+/** How far back start_time reaches, and how far ahead end_time may be (clock skew), in the contract's units. */
+export const MAX_AGE_DAYS = 365;
+export const CLOCK_SKEW_SECONDS = 60;
+
 
 export const ListRunsQuery = Type.Object(
   {
-    start_time: Type.Optional(Type.String({ ...Timestamp, description: `${Timestamp.description}, at most 365 days ago` })),
-    end_time: Type.Optional(Type.String({ ...Timestamp, description: `${Timestamp.description}, at most 60 s from now` })),
+    start_time: Type.Optional(Type.String({ ...Timestamp, description: `${Timestamp.description}, at most ${MAX_AGE_DAYS} days ago` })),
+    end_time: Type.Optional(Type.String({ ...Timestamp, description: `${Timestamp.description}, at most ${CLOCK_SKEW_SECONDS} s from now` })),
     workflow_id: Type.Optional(Uuid),
     workflow_ids: Type.Optional(list(Uuid, 'UUIDs')),
     status: Type.Optional(Status),
