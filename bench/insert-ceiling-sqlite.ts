@@ -3,7 +3,7 @@ import type { Micros } from '../src/domain/timestamp.ts';
 import { openDatabase } from '../src/store/sqlite/open-database.ts';
 import { addRun, emptyColumns, insertRun, type RunColumns } from '../src/store/sqlite/run-columns.ts';
 import { prepareStatements } from '../src/store/sqlite/statements.ts';
-import { IMPORT_BATCH } from '../src/store/sqlite/workspace-runs.ts';
+import { IMPORT_BATCH } from '../src/store/sqlite/import-runs.ts';
 import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
 import type { Indexes, InsertCeiling } from './insert-ceiling.ts';
 

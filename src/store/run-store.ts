@@ -1,7 +1,9 @@
 /**
  * The one storage interface. An implementation lives in each folder beside
- * this file (sqlite/, postgres/) under the same file names, and the contract
- * suite in test/ runs against every one of them.
+ * this file (sqlite/, postgres/), the same part under the same file name
+ * (open-database, migrations, statements, list-runs, import-runs,
+ * workspace-runs, reader-thread; the rest is the one store's own), and the
+ * contract suite in test/ runs against every one of them.
  *
  * Tenancy is enforced here, not by callers: the only way to reach runs is a
  * WorkspaceRuns handle, and a handle is made for exactly one workspace (by a
