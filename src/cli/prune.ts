@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { MAX_AGE } from '../domain/list-query.ts';
 import { formatTimestamp, MICROS_PER_DAY, nowMicros } from '../domain/timestamp.ts';
-import { PostgresStore } from '../store/postgres/postgres-store.ts';
 import { dbOption, withStore } from './options.ts';
 
 const MIN_DAYS = MAX_AGE / MICROS_PER_DAY;
@@ -27,7 +26,7 @@ export const pruneCommand = () =>
     .addOption(dbOption())
     .action((flags: { olderThan: number; db?: string }) =>
       withStore(flags, async (store) => {
-        if (!(store instanceof PostgresStore)) {
+        if (store.prune === undefined) {
           throw new Error('prune drops PostgreSQL partitions; the SQLite store keeps every run and nothing was deleted');
         }
         const cutoff = nowMicros() - flags.olderThan * MICROS_PER_DAY;

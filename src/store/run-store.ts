@@ -98,6 +98,12 @@ export interface RunStore {
   hasKeys(): Promise<boolean>;
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
+  /**
+   * Drops, whole, the stored months that end at or before cutoff; returns
+   * what it dropped. Only where that costs nothing (PostgreSQL's monthly
+   * partitions): SQLite keeps every run and has no prune.
+   */
+  prune?(cutoff: Micros): Promise<string[]>;
   close(): Promise<void>;
 }
 
