@@ -16,7 +16,7 @@ export interface NewKey {
 
 // crypto.hash, not createHash: one call instead of a Hash object per key, which
 // made hashing the largest cost of an empty page's JS on PostgreSQL (key-cache.ts).
-export const hashKey = (key: string): Buffer => hash('sha256', key, 'buffer');
+const hashKey = (key: string): Buffer => hash('sha256', key, 'buffer');
 
 /** hashKey as text, for keeping a key in a map without keeping the key. */
 export const keyDigest = (key: string): string => hash('sha256', key, 'base64');

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { hashKey, keyId, keyMatches, makeKey } from '../../domain/api-key.ts';
+import { keyId, keyMatches, makeKey } from '../../domain/api-key.ts';
 import { nowMicros, type Micros } from '../../domain/timestamp.ts';
 import type { Authenticated, CreatedKey, RunStore, WorkspaceRuns } from '../run-store.ts';
 import { ReaderPool } from '../reader-pool.ts';
@@ -87,7 +87,9 @@ export class PostgresStore implements RunStore {
     const id = keyId(key);
     if (id === undefined) return false;
     this.keys.forget(key);
-    return (await this.pool.query({ ...SQL.revokeKey, values: [nowMicros(), id, hashKey(key)] })).rowCount === 1;
+    const row = (await this.pool.query<{ hash: Buffer }>({ ...SQL.keyById, values: [id] })).rows[0];
+    if (row === undefined || !keyMatches(key, row.hash)) return false;
+    return (await this.pool.query({ ...SQL.revokeKey, values: [nowMicros(), id] })).rowCount === 1;
   }
 
   async hasKeys(): Promise<boolean> {

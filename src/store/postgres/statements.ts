@@ -39,7 +39,8 @@ export const SQL = named({
   insertWorkspace: 'INSERT INTO workspaces (id, name) VALUES ($1, $2) ON CONFLICT (name) DO NOTHING',
   keyById: 'SELECT w.num, w.id, k.hash FROM api_keys k JOIN workspaces w ON w.num = k.workspace WHERE k.id = $1 AND k.revoked_at IS NULL',
   insertKey: 'INSERT INTO api_keys (id, workspace, hash, created_at) VALUES ($1, $2, $3, $4)',
-  revokeKey: 'UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND hash = $3 AND revoked_at IS NULL',
+  // Only once keyById's hash matched: keys are compared in constant time, never by SQL.
+  revokeKey: 'UPDATE api_keys SET revoked_at = $1 WHERE id = $2 AND revoked_at IS NULL',
   anyKey: 'SELECT 1 FROM api_keys WHERE revoked_at IS NULL LIMIT 1',
   ping: 'SELECT 1',
 });

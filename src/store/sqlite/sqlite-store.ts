@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { hashKey, keyId, keyMatches, makeKey } from '../../domain/api-key.ts';
+import { keyId, keyMatches, makeKey } from '../../domain/api-key.ts';
 import { nowMicros } from '../../domain/timestamp.ts';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { LARGE_PAGE, type Authenticated, type CreatedKey, type RunPage, type RunStore, type WorkspaceRuns } from '../run-store.ts';
@@ -84,7 +84,10 @@ export class SqliteStore implements RunStore {
 
   async revokeKey(key: string): Promise<boolean> {
     const id = keyId(key);
-    return id !== undefined && this.sql.revokeKey.run(nowMicros(), id, hashKey(key)).changes === 1;
+    if (id === undefined) return false;
+    const row = this.sql.keyById.get(id) as { hash: Buffer } | undefined;
+    // Compared here in constant time, not by the UPDATE's WHERE.
+    return row !== undefined && keyMatches(key, row.hash) && this.sql.revokeKey.run(nowMicros(), id).changes === 1;
   }
 
   async hasKeys(): Promise<boolean> {
