@@ -93,3 +93,13 @@ test('a reader thread that dies fails only the page it was reading; the next pag
     await pool.close();
   }
 });
+
+test('closing the pool fails the pages being read and the ones queued; none is left unanswered', { timeout: 10_000 }, async () => {
+  const pool = new ReaderPool<SqliteReaderData>(new URL('../src/store/sqlite/reader-thread.ts', import.meta.url), { path: db.url }, 1);
+  const pages = Promise.allSettled([pool.list(1, large()), pool.list(1, large())]);
+  await pool.close();
+  // terminate() answers nothing itself: without close() failing it, the page being read would hang this test until its timeout.
+  const [reading, queued] = await pages;
+  assert.equal(reading.status === 'rejected' && reading.reason.message, 'the store is closed');
+  assert.equal(queued.status === 'rejected' && queued.reason.message, 'the store is closed');
+});

@@ -20,7 +20,12 @@ interface Busy {
 
 const NO_SLOT = -1;
 
-/** Large pages read and not yet sent, at most: what bounds their memory. */
+/**
+ * Large pages read and not yet sent that share preallocated memory. A page
+ * past SLOT_WAIT_MS or SLOT_BYTES takes a buffer of its own, so memory under
+ * clients that stop reading is bounded by how long their connections live:
+ * the server's --idle-timeout closes them.
+ */
 export const PAGE_SLOTS = 4;
 /** A 10,000-row page of runs is about 3.5 MB; a larger one travels in a buffer of its own. */
 const SLOT_BYTES = 8 * 1024 * 1024;
@@ -39,8 +44,8 @@ const SLOT_WAIT_MS = 1000;
  * megabytes and collect them again, tens of milliseconds at a time. Each
  * thread takes the next queued page when it is free and a slot is: a page
  * lives in its slot until the caller releases it, once sent, so that many
- * clients asking for large pages at once hold PAGE_SLOTS pages in memory,
- * not one each.
+ * clients asking for large pages at once share PAGE_SLOTS pages of memory,
+ * not one each (but see PAGE_SLOTS).
  */
 export class ReaderPool<D extends ReaderData = ReaderData> {
   private readonly workers: Array<{ worker: Worker; busy: Busy | null }> = [];
@@ -63,8 +68,8 @@ export class ReaderPool<D extends ReaderData = ReaderData> {
     const data = { ...this.data, slots: this.slots } as D;
     const worker = spawnThread(this.entry, data);
     worker.on('message', (message: { page?: RunPage; length?: number; error?: ThreadError }) => {
-      // A dead thread's last answer may come after its 'error': its page was failed there.
-      if (this.workers[index].worker !== worker) return;
+      // A dead thread's last answer may come after its 'error', a closing pool's after close(): its page was failed there.
+      if (this.workers[index].worker !== worker || this.workers[index].busy === null) return;
       const { task, slot } = this.finish(index);
       if (message.length !== undefined) {
         task.resolve({ ...message.page!, body: Buffer.from(this.slots[slot], 0, message.length), release: this.releaser(slot) });
@@ -149,7 +154,10 @@ export class ReaderPool<D extends ReaderData = ReaderData> {
   async close(): Promise<void> {
     this.closed = true;
     if (this.waiting !== null) clearTimeout(this.waiting);
-    for (const task of this.queue.splice(0)) task.reject(new Error('the store is closed'));
+    const closed = new Error('the store is closed');
+    for (const task of this.queue.splice(0)) task.reject(closed);
+    // terminate() emits no 'error': a page being read would otherwise never settle.
+    for (const [index, reader] of this.workers.entries()) if (reader.busy !== null) this.finish(index).task.reject(closed);
     await Promise.all(this.workers.map((reader) => reader.worker.terminate()));
   }
 }
