@@ -17,12 +17,12 @@ import { MICROS_PER_DAY, nowMicros, type Micros } from '../src/domain/timestamp.
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { SCHEMA_VERSION } from '../src/store/postgres/migrations.ts';
 import { runCli } from './support/cli.ts';
-import { testStores, type TestDatabase } from './support/stores.ts';
+import { postgres, type TestDatabase } from './support/stores.ts';
 
 let db: TestDatabase;
 
 before(async () => {
-  db = await testStores().find((k) => k.name === 'postgres')!.create();
+  db = await postgres.create();
 });
 
 after(async () => {

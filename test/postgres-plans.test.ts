@@ -28,7 +28,7 @@ import { listStatement } from '../src/store/postgres/list-runs.ts';
 import { sqlLiteral, type SqlValue } from '../src/store/postgres/sql-literal.ts';
 import { SESSION_OPTIONS } from '../src/store/postgres/open-database.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
-import { testStores, type TestDatabase } from './support/stores.ts';
+import { postgres, type TestDatabase } from './support/stores.ts';
 
 const RUNS = 200_000;
 const NOW = nowMicros();
@@ -59,7 +59,7 @@ function historyRuns(workspaceId: string, count: number): ImportItem[] {
 }
 
 before(async () => {
-  db = await testStores().find((k) => k.name === 'postgres')!.create();
+  db = await postgres.create();
   const store = await PostgresStore.open({ url: db.url, poolSize: 2 });
   try {
     const bigRuns = (await store.workspace('big', true))!;

@@ -13,7 +13,7 @@ import type { ListQuery } from '../src/domain/list-query.ts';
 import { listPlan } from '../src/store/list-plan.ts';
 import { pageSql } from '../src/store/sqlite/list-runs.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
-import { testStores, type TestDatabase } from './support/stores.ts';
+import { sqlite as sqliteKind, type TestDatabase } from './support/stores.ts';
 
 const wf = (n: number) => `00000000-0000-4000-8000-${String(n).padStart(12, '0')}`;
 const query = (q: Partial<ListQuery>): ListQuery => ({ start: 0, end: 1, limit: 500, workflowIds: [], statuses: [], credentialIds: [], ...q });
@@ -38,7 +38,7 @@ let db: TestDatabase;
 let sqlite: Database.Database;
 
 before(async () => {
-  db = await testStores().find((k) => k.name === 'sqlite')!.create();
+  db = await sqliteKind.create();
   await new SqliteStore({ path: db.url, groupCommit: true, readers: 0 }).close();
   sqlite = new Database(db.url, { readonly: true });
 });

@@ -16,7 +16,7 @@ import type { Worker } from 'node:worker_threads';
 import { PAGE_SLOTS, ReaderPool } from '../src/store/reader-pool.ts';
 import type { SqliteReaderData } from '../src/store/sqlite/reader-thread.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
-import { testStores, type TestDatabase } from './support/stores.ts';
+import { sqlite, type TestDatabase } from './support/stores.ts';
 
 const RUNS = LARGE_PAGE * 3;
 const now = nowMicros();
@@ -36,7 +36,7 @@ const large = (cursor?: ListQuery['cursor']): ListQuery => ({
 });
 
 before(async () => {
-  db = await testStores().find((k) => k.name === 'sqlite')!.create();
+  db = await sqlite.create();
   store = new SqliteStore({ path: db.url, groupCommit: true, readers: 1 });
   runs = (await store.workspace('w', true))!;
   const generated = seedRuns({ workspaceId: runs.workspaceId, runs: RUNS, days: 1, seed: 7, now });

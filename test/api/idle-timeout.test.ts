@@ -15,7 +15,7 @@ import { loadConfig } from '../../src/config.ts';
 import { numberedItems } from '../../src/domain/import-line.ts';
 import { seedRuns } from '../../src/domain/seed-runs.ts';
 import { formatTimestamp, MICROS_PER_DAY, nowMicros } from '../../src/domain/timestamp.ts';
-import { testStores, type TestDatabase } from '../support/stores.ts';
+import { sqlite, type TestDatabase } from '../support/stores.ts';
 
 const RUNS = 10_000;
 /** Pipelined 3.4 MB pages: far more than loopback's socket buffers hold, so the server's writes stall. */
@@ -34,7 +34,7 @@ const connections = (): Promise<number> => new Promise((resolve, reject) => app.
 const pagePath = `/runs?limit=${RUNS}&start_time=${encodeURIComponent(formatTimestamp(now - 2 * MICROS_PER_DAY))}&end_time=${encodeURIComponent(formatTimestamp(now))}`;
 
 before(async () => {
-  db = await testStores().find((k) => k.name === 'sqlite')!.create();
+  db = await sqlite.create();
   app = await buildApp(loadConfig({ db: db.url, port: '0', rateLimit: 'off', logLevel: 'silent', idleTimeout: '1' }, {}));
   key = (await app.store.createKey('w')).key;
   const runs = (await app.store.workspace('w', false))!;

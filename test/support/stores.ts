@@ -28,7 +28,7 @@ async function onPostgresServer(statement: string): Promise<void> {
   }
 }
 
-const sqlite: StoreKind = {
+export const sqlite: StoreKind = {
   name: 'sqlite',
   async create() {
     const dir = await mkdtemp(join(tmpdir(), 'runledger-test-'));
@@ -36,7 +36,7 @@ const sqlite: StoreKind = {
   },
 };
 
-const postgres: StoreKind = {
+export const postgres: StoreKind = {
   name: 'postgres',
   async create() {
     const name = `runledger_test_${randomBytes(6).toString('hex')}`;
@@ -54,6 +54,8 @@ const ALL: readonly StoreKind[] = [sqlite, postgres];
 /**
  * The stores every API and store test runs against: all of them, unless
  * RUNLEDGER_TEST_STORES names a subset (comma-separated) for a quicker local run.
+ * A test of one store's own parts (test/sqlite-*, test/postgres-*) uses that
+ * store directly and always runs.
  */
 export function testStores(): readonly StoreKind[] {
   const wanted = process.env.RUNLEDGER_TEST_STORES;
