@@ -12,7 +12,7 @@ export type ImportItem = { line: number; run: Run } | { line: number; error: str
 const timeOrNull = (value: string | null | undefined) => (value == null ? null : parseTimestamp(value)!);
 
 /** Reads one import line (contract section 8) for the given workspace. */
-export function readImportLine(text: string, line: number, workspaceId: string): ImportItem {
+function readImportLine(text: string, line: number, workspaceId: string): ImportItem {
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);

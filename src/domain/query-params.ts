@@ -6,11 +6,6 @@ export type QueryValues = Record<string, string | number | string[]>;
 
 const isList = (schema: TSchema): boolean => schema[Kind] === 'Array';
 
-/** Splits a raw query string into its pairs, in order, decoding each name and value. */
-export function queryPairs(rawQuery: string): Array<[string, string]> {
-  return [...new URLSearchParams(rawQuery)];
-}
-
 /**
  * Reads query pairs against an object schema of parameters: unknown names are
  * refused (a typo must not return unfiltered data), a single-valued name may

@@ -39,7 +39,6 @@ export const RunSchema = Type.Object(
   },
   { additionalProperties: false },
 );
-export type RunBody = Static<typeof RunSchema>;
 
 export const RunDetailSchema = Type.Object(
   {
@@ -56,10 +55,10 @@ export const ErrorSchema = Type.Object(
     param: Type.Optional(Type.String()),
   },
 );
+
 /** How far back start_time reaches, and how far ahead end_time may be (clock skew), in the contract's units. */
 export const MAX_AGE_DAYS = 365;
 export const CLOCK_SKEW_SECONDS = 60;
-
 
 export const ListRunsQuery = Type.Object(
   {

@@ -22,5 +22,3 @@ export const TRANSITIONS: Readonly<Record<Status, readonly Status[]>> = {
   'execution.success': [],
   'execution.stopped': [],
 };
-
-export const isStatus = (value: unknown): value is Status => (STATUSES as readonly unknown[]).includes(value);

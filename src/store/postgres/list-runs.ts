@@ -74,7 +74,7 @@ function combinations(filters: Filter[]): number[][] {
  * CPU), so a single scan, whose plan the plan test finds right with the
  * plain bound, keeps it.
  */
-export function listSql(read: Read, prepared: boolean): string {
+function listSql(read: Read, prepared: boolean): string {
   const arms = combinations(read.fannedOut);
   // One scan orders by columns it need not output; arms merged by a UNION must output their keys.
   const columns = !prepared && arms.length === 1 ? 'json' : 'created_at, session_id, json';
