@@ -24,7 +24,7 @@ let db: TestDatabase;
 let store: SqliteStore;
 let runs: WorkspaceRuns;
 
-/** A large page: the newest LARGE_PAGE + 1 runs, or those after `skip` runs' worth of cursor. */
+/** A large page: the newest LARGE_PAGE + 1 runs, or the next ones after `cursor`. */
 const large = (cursor?: ListQuery['cursor']): ListQuery => ({
   start: now - 2 * MICROS_PER_DAY,
   end: now,

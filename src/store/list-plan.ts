@@ -8,7 +8,10 @@ import type { ListQuery } from '../domain/list-query.ts';
  * reads about `limit` rows instead of sorting the whole window. Up to
  * MAX_FAN_OUT values; past that (only possible for workflows and credentials)
  * the filter is an IN list checked along the primary key range, still in
- * list order: so many values select a large share of the runs anyway.
+ * list order: so many values select a large share of the runs anyway. Where
+ * any filter has one value, nothing is fanned out: that equality's index
+ * drives one scan, and the other filters are checked on its entries. The
+ * PostgreSQL store fans out further from this plan (postgres/list-runs.ts).
  */
 export type FilterColumn = 'workflow_id' | 'status' | 'credential_id';
 

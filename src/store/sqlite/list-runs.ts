@@ -34,10 +34,11 @@ function listSql(plan: ListPlan, columns: string): string {
  * the socket). The aggregate takes the rows in the order the LIMITed subquery yields
  * them, which is list order (the API tests compare whole pages with it).
  *
- * Read through an index, the page's keys are chosen from the index alone (it
- * carries the usual companion filter, migrations.ts) and only the runs
- * returned are looked up, the CROSS JOIN keeping the keys' order. Along the
- * primary key the rows are at hand already.
+ * Read through an index, the page's keys are chosen from the index where its
+ * entries carry every filter (each index carries the usual companion filter,
+ * access-indexes.ts; another filter is checked in the table), and only the
+ * runs returned are looked up, the CROSS JOIN keeping the keys' order. Along
+ * the primary key the rows are at hand already.
  */
 export function pageSql(plan: ListPlan): string {
   const page = `count(*), CAST(coalesce('[' || group_concat(json, ',') || ']', '[]') AS BLOB)`;

@@ -1,7 +1,9 @@
 /**
- * The writer thread: every write of the server goes through its connection,
- * so a commit waiting for the disk never holds the main event loop (and so
- * never delays reads). Each message is one batch: one transaction, one fsync.
+ * The writer thread: every write of runs goes through its connection, so a
+ * commit waiting for the disk never holds the main event loop (and so never
+ * delays reads). Each message is one batch: one transaction, one fsync. The
+ * rare writes of workspaces and keys (CLI commands, a server's first start)
+ * stay on the main connection.
  */
 import { parentPort, workerData } from 'node:worker_threads';
 import { openDatabase } from './open-database.ts';
