@@ -77,7 +77,7 @@ function combinations(filters: Filter[]): number[][] {
 function listSql(read: Read, prepared: boolean): string {
   const arms = combinations(read.fannedOut);
   // One scan orders by columns it need not output; arms merged by a UNION must output their keys.
-  const columns = !prepared && arms.length === 1 ? 'json' : 'created_at, session_id, json';
+  const columns = arms.length === 1 ? 'json' : 'created_at, session_id, json';
   const where = [
     'workspace = $1',
     'created_at >= $2',
