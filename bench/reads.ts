@@ -1,3 +1,4 @@
+import { isPostgresUrl } from '../src/store/open-store.ts';
 import { CpuMeter, type CpuUse } from './cpu.ts';
 import { load, type LoadResult } from './load.ts';
 import type { BenchOptions } from './options.ts';
@@ -63,7 +64,7 @@ function average(results: Array<LoadResult & { cpu: CpuUse }>): MeasuredLoad {
 /** The database a server reads, by name, on PostgreSQL. */
 export function databaseOf(which: 'runledger' | 'thin', seeded: Seeded): string | undefined {
   const url = which === 'runledger' ? seeded.runledgerDb : 'postgres' in seeded.thin ? seeded.thin.postgres : undefined;
-  return url?.startsWith('postgres') ? new URL(url).pathname.slice(1) : undefined;
+  return url !== undefined && isPostgresUrl(url) ? new URL(url).pathname.slice(1) : undefined;
 }
 
 /** A CPU meter for the servers' processes, and on PostgreSQL their backends. */
