@@ -7,7 +7,7 @@ import type { Micros } from '../../domain/timestamp.ts';
 import { toDbTextOrNull } from './nul-safe-text.ts';
 import { BatchPipeline } from '../batch-pipeline.ts';
 import { copyFields, copyRows } from './copy-rows.ts';
-import { inTransaction } from './open-database.ts';
+import { inTransaction } from './in-transaction.ts';
 import { monthOf, type Month, type MonthlyPartitions } from './partitions.ts';
 import { SQL } from './statements.ts';
 

@@ -1,6 +1,6 @@
 import type pg from 'pg';
 import type { Micros } from '../../domain/timestamp.ts';
-import { inTransaction } from './open-database.ts';
+import { inTransaction } from './in-transaction.ts';
 import { PARTITION_LOCK } from './migrations.ts';
 
 /** How many months past the current one exist before any run needs them. */

@@ -13,7 +13,7 @@ import { queuedRun, runOfRow } from '../run-row.ts';
 import { importRuns } from './import-runs.ts';
 import { listRuns } from './list-runs.ts';
 import { fromDbText, toDbTextOrNull } from './nul-safe-text.ts';
-import { inTransaction } from './open-database.ts';
+import { inTransaction } from './in-transaction.ts';
 import { monthOf, type MonthlyPartitions } from './partitions.ts';
 import { SQL, type RunRow, type WorkspaceRef } from './statements.ts';
 
