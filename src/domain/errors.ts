@@ -88,7 +88,8 @@ export const unauthorized = (keyGiven: boolean): ApiError =>
 
 export const runNotFound = (sessionId: string): ApiError => new ApiError('not_found', `no run ${sessionId} in this workspace`, 'session_id');
 
-export const noRoute = (method: string, path: string): ApiError => new ApiError('not_found', `no route ${method} ${path}`);
+/** The path quoted and cut short: it is the client's text, of any length. */
+export const noRoute = (method: string, path: string): ApiError => new ApiError('not_found', `no route ${method} ${quote(path)}`);
 
 export const invalidTransition = (status: string, event: string): ApiError =>
   new ApiError('invalid_transition', `a run in ${status} cannot move to ${event}`, 'event');
