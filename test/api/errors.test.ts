@@ -46,6 +46,10 @@ eachStore('errors of contract section 3', (api) => {
       assertError(await client.request(method, path), 404, 'not_found');
       assertError(await api().anonymous().request(method, path), 404, 'not_found');
     }
+    // The path is the client's: a long one is named, cut short, not echoed whole.
+    const long = await client.request('GET', `/${'x'.repeat(100_000)}`);
+    assertError(long, 404, 'not_found');
+    assert.ok(long.text.length < 300, `${long.text.length} bytes of error`);
   });
 
   test('a path with broken percent-encoding gets a 400 JSON error, not the framework\'s own shape', async () => {
