@@ -50,7 +50,10 @@ export async function measurePairs(t: ReadTargets, pairs: PairSpec[], options: B
   const meter = await openMeter(t);
   const results: PairResult[] = [];
   const idle = () => meter.idle(t.runledger.proc.pid!, databaseOf('runledger', t.seeded));
-  const loadOf = async (q: BenchQuery) => (await idle(), load({ ...requestFor(q, 'runledger', t), connections: READ_CONNECTIONS, seconds: options.seconds }));
+  const loadOf = async (q: BenchQuery) => {
+    await idle();
+    return load({ ...requestFor(q, 'runledger', t), connections: READ_CONNECTIONS, seconds: options.seconds });
+  };
   const rowsOf = async (q: BenchQuery) => {
     const { url, headers } = requestFor(q, 'runledger', t);
     return (await probe(url, headers)).rows;
@@ -59,13 +62,9 @@ export async function measurePairs(t: ReadTargets, pairs: PairSpec[], options: B
     for (const pair of pairs) {
       const rounds: PairRound[] = [];
       for (let round = 0; round < Math.max(options.rounds, MIN_ROUNDS); round += 1) {
-        if (round % 2 === 0) {
-          const query = await loadOf(pair.query);
-          rounds.push({ query, base: await loadOf(pair.base) });
-        } else {
-          const base = await loadOf(pair.base);
-          rounds.push({ query: await loadOf(pair.query), base });
-        }
+        const loads: Partial<PairRound> = {};
+        for (const side of round % 2 === 0 ? (['query', 'base'] as const) : (['base', 'query'] as const)) loads[side] = await loadOf(pair[side]);
+        rounds.push(loads as PairRound);
       }
       results.push({ ...pair, rows: { query: await rowsOf(pair.query), base: await rowsOf(pair.base) }, rounds });
     }
