@@ -1,6 +1,7 @@
 import type pg from 'pg';
 import type { Micros } from '../../domain/timestamp.ts';
 import { inTransaction } from './in-transaction.ts';
+import { MAX_AGE } from '../../domain/list-query.ts';
 import { PARTITION_LOCK } from './migrations.ts';
 
 /** How many months past the current one exist before any run needs them. */
@@ -36,7 +37,7 @@ function monthOfName(name: string): Month | undefined {
   return m === null ? undefined : Number(m[1]) * 12 + Number(m[2]) - 1;
 }
 
-const partitionName = (month: Month): string =>
+export const partitionName = (month: Month): string =>
   `runs_p${String(Math.floor(month / 12)).padStart(4, '0')}${String((month % 12) + 1).padStart(2, '0')}`;
 
 /**
@@ -68,6 +69,18 @@ export class MonthlyPartitions {
       }
     });
     for (const month of missing) this.known.add(month);
+  }
+
+  /**
+   * The partition that holds every run from `from` to `to`, when both fall in
+   * one month that this process made or found (so it exists) and that
+   * `runledger prune`, which keeps the last MAX_AGE, cannot drop meanwhile;
+   * otherwise runs itself. list-runs.ts says why a page reads it directly.
+   */
+  holding(from: Micros, to: Micros, now: Micros): string {
+    const month = monthOf(from);
+    const prunable = monthOf(now - MAX_AGE);
+    return month === monthOf(to) && month > prunable && this.known.has(month) ? partitionName(month) : 'runs';
   }
 
   /** The current month and the ones after it. */

@@ -41,7 +41,8 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
   }
 
   listRuns(query: ListQuery): Promise<RunPage> {
-    return query.limit > LARGE_PAGE ? this.largePages.list(this.ws, query) : listRuns(this.pool, this.ws, query);
+    if (query.limit > LARGE_PAGE) return this.largePages.list(this.ws, query);
+    return listRuns(this.pool, this.ws, query, this.partitions.holding(query.start, query.end, nowMicros()));
   }
 
   async getRun(sessionId: string): Promise<RunDetail | null> {
