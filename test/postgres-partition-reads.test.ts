@@ -5,10 +5,12 @@
  * change what it holds.
  */
 import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
 import { after, before, test } from 'node:test';
 import type pg from 'pg';
 import { numberedItems } from '../src/domain/import-line.ts';
 import type { ListQuery } from '../src/domain/list-query.ts';
+import type { Run } from '../src/domain/run.ts';
 import { seedRuns } from '../src/domain/seed-runs.ts';
 import { MICROS_PER_DAY, nowMicros } from '../src/domain/timestamp.ts';
 import { listRuns } from '../src/store/postgres/list-runs.ts';
@@ -82,4 +84,32 @@ test('a page read on its partition is byte for byte the page read through runs, 
   const onPartition = rows.filter((r) => r.statement.includes(`FROM ${table} `));
   assert.equal(onPartition.length, queries.length);
   assert.ok(onPartition.every((r) => r.name.endsWith(`@${table.slice(-6)}`)), JSON.stringify(onPartition.map((r) => r.name)));
+});
+
+test('a partition dropped by hand after the store found it: its month is read through runs, empty, not an error', async () => {
+  const store = await PostgresStore.open({ url: db.url, poolSize: 1 });
+  try {
+    const runs = (await store.workspace('dropped', true))!;
+    const month = MONTH - 2;
+    const run: Run = {
+      sessionId: randomUUID(),
+      workspaceId: runs.workspaceId,
+      workflowId: randomUUID(),
+      status: 'execution.success',
+      createdAt: monthStart(month) + DAY,
+      executionStart: null,
+      executionEnd: null,
+      dryRun: false,
+      credentialId: null,
+    };
+    // The import makes the store find the month, so its pages read the partition.
+    assert.equal((await runs.importRuns(numberedItems([run]))).inserted, 1);
+    const window: ListQuery = { start: monthStart(month), end: monthStart(month + 1) - 1, workflowIds: [], statuses: [], credentialIds: [], limit: 10 };
+    assert.equal((await runs.listRuns(window)).count, 1);
+    await pool.query(`DROP TABLE ${partitionName(month)}`);
+    const page = await runs.listRuns(window);
+    assert.deepEqual([page.count, page.body.toString()], [0, '[]']);
+  } finally {
+    await store.close();
+  }
 });

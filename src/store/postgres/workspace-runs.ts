@@ -17,6 +17,9 @@ import { inTransaction } from './in-transaction.ts';
 import { monthOf, type MonthlyPartitions } from './partitions.ts';
 import { SQL, type RunRow, type WorkspaceRef } from './statements.ts';
 
+/** "relation does not exist". */
+const UNDEFINED_TABLE = '42P01';
+
 /** Stored history: [[status, micros], …], or null while it is the one the run's fields imply. */
 const historyOf = (run: Run, events: string | null): RunEvent[] =>
   events === null ? importedHistory(run) : (JSON.parse(events) as Array<[Status, Micros]>).map(([event, at]) => ({ event, at }));
@@ -40,9 +43,17 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
     return runOfRow(row, this.workspaceId, { dryRun: row.dry_run, credentialId: row.credential_id === null ? null : fromDbText(row.credential_id) });
   }
 
-  listRuns(query: ListQuery): Promise<RunPage> {
+  async listRuns(query: ListQuery): Promise<RunPage> {
     if (query.limit > LARGE_PAGE) return this.largePages.list(this.ws, query);
-    return listRuns(this.pool, this.ws, query, this.partitions.holding(query.start, query.end, nowMicros()));
+    const table = this.partitions.holding(query.start, query.end, nowMicros());
+    try {
+      return await listRuns(this.pool, this.ws, query, table);
+    } catch (error) {
+      // The partition was dropped by hand since this process found it: read through runs, and look months up again.
+      if (table === 'runs' || (error as { code?: string }).code !== UNDEFINED_TABLE) throw error;
+      this.partitions.forget();
+      return listRuns(this.pool, this.ws, query);
+    }
   }
 
   async getRun(sessionId: string): Promise<RunDetail | null> {
