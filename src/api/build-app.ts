@@ -2,12 +2,12 @@ import Fastify, { LogController, type FastifyInstance, type preParsingAsyncHookH
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config.ts';
-import { BODY_LIMIT, noRoute, unsupportedMediaType } from '../domain/errors.ts';
+import { BODY_LIMIT, unsupportedMediaType } from '../domain/errors.ts';
 import { NoQuery } from '../domain/schemas.ts';
 import { openStore } from '../store/open-store.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { authenticator } from './authenticate.ts';
-import { errorHandler } from './error-handler.ts';
+import { errorHandler, routeNotFound } from './error-handler.ts';
 import { validatorCompiler } from './validator.ts';
 import { createRunRoute } from './routes/create-run.ts';
 import { getRunRoute } from './routes/get-run.ts';
@@ -59,7 +59,7 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);
   app.setNotFoundHandler((request) => {
-    throw noRoute(request.method, request.url.split('?')[0]);
+    throw routeNotFound(request);
   });
   // Hooks go only on the routes that need them: a global hook costs every request a promise and a tick.
   const authenticate = authenticator(runStore, config.rateLimit);

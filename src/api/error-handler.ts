@@ -2,10 +2,13 @@ import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
 import { ApiError, internalError, invalidPath, noRoute, notJson, payloadTooLarge, unavailable, unsupportedMediaType } from '../domain/errors.ts';
 import { isUnavailableError } from '../store/run-store.ts';
 
+/** The 404 of a request no route takes: by the not-found handler, or Fastify's own. */
+export const routeNotFound = (request: FastifyRequest): ApiError => noRoute(request.method, request.url.split('?')[0]);
+
 /** Fastify's own refusals, by status, as the contract's errors. */
 const BY_STATUS: Record<number, (error: FastifyError, request: FastifyRequest) => ApiError> = {
   400: (error) => notJson(error.message.replace(/ in JSON at.*$/, '')),
-  404: (_error, request) => noRoute(request.method, request.url.split('?')[0]),
+  404: (_error, request) => routeNotFound(request),
   413: () => payloadTooLarge(),
   415: () => unsupportedMediaType(),
 };

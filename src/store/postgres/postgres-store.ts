@@ -55,16 +55,21 @@ export class PostgresStore implements RunStore {
     return new PostgresWorkspaceRuns(workspace, this.pool, this.largePages, this.partitions);
   }
 
-  async authenticate(key: string): Promise<Authenticated | null> {
-    const cached = this.keys.get(key);
-    if (cached !== undefined) return { runs: this.runsOf(cached.workspace), keyId: cached.keyId };
+  /** The live key's id and workspace: found by the id, compared in constant time (never by SQL). */
+  private async liveKey(key: string): Promise<{ id: string; workspace: WorkspaceRef } | null> {
     const id = keyId(key);
     if (id === undefined) return null;
     const row = (await this.pool.query<WorkspaceRef & { hash: Buffer }>({ ...SQL.keyById, values: [id] })).rows[0];
-    if (row === undefined || !keyMatches(key, row.hash)) return null;
-    const workspace = { num: row.num, id: row.id };
-    this.keys.set(key, workspace, id);
-    return { runs: this.runsOf(workspace), keyId: id };
+    return row === undefined || !keyMatches(key, row.hash) ? null : { id, workspace: { num: row.num, id: row.id } };
+  }
+
+  async authenticate(key: string): Promise<Authenticated | null> {
+    const cached = this.keys.get(key);
+    if (cached !== undefined) return { runs: this.runsOf(cached.workspace), keyId: cached.keyId };
+    const live = await this.liveKey(key);
+    if (live === null) return null;
+    this.keys.set(key, live.workspace, live.id);
+    return { runs: this.runsOf(live.workspace), keyId: live.id };
   }
 
   async workspace(name: string, create: boolean): Promise<WorkspaceRuns | null> {
@@ -85,12 +90,9 @@ export class PostgresStore implements RunStore {
   }
 
   async revokeKey(key: string): Promise<boolean> {
-    const id = keyId(key);
-    if (id === undefined) return false;
     this.keys.forget(key);
-    const row = (await this.pool.query<{ hash: Buffer }>({ ...SQL.keyById, values: [id] })).rows[0];
-    if (row === undefined || !keyMatches(key, row.hash)) return false;
-    return (await this.pool.query({ ...SQL.revokeKey, values: [nowMicros(), id] })).rowCount === 1;
+    const live = await this.liveKey(key);
+    return live !== null && (await this.pool.query({ ...SQL.revokeKey, values: [nowMicros(), live.id] })).rowCount === 1;
   }
 
   async hasKeys(): Promise<boolean> {

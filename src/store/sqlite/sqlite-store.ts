@@ -57,12 +57,17 @@ export class SqliteStore implements RunStore {
     return new SqliteWorkspaceRuns(workspace, this.sql, this.readPage, this.writes);
   }
 
-  async authenticate(key: string): Promise<Authenticated | null> {
+  /** The live key's id and workspace: found by the id, compared in constant time (never by SQL). */
+  private liveKey(key: string): { id: string; workspace: WorkspaceRef } | null {
     const id = keyId(key);
     if (id === undefined) return null;
     const row = this.sql.keyById.get(id) as (WorkspaceRef & { hash: Buffer }) | undefined;
-    if (row === undefined || !keyMatches(key, row.hash)) return null;
-    return { runs: this.runsOf(row), keyId: id };
+    return row === undefined || !keyMatches(key, row.hash) ? null : { id, workspace: { num: row.num, id: row.id } };
+  }
+
+  async authenticate(key: string): Promise<Authenticated | null> {
+    const live = this.liveKey(key);
+    return live === null ? null : { runs: this.runsOf(live.workspace), keyId: live.id };
   }
 
   async workspace(name: string, create: boolean): Promise<WorkspaceRuns | null> {
@@ -83,11 +88,8 @@ export class SqliteStore implements RunStore {
   }
 
   async revokeKey(key: string): Promise<boolean> {
-    const id = keyId(key);
-    if (id === undefined) return false;
-    const row = this.sql.keyById.get(id) as { hash: Buffer } | undefined;
-    // Compared here in constant time, not by the UPDATE's WHERE.
-    return row !== undefined && keyMatches(key, row.hash) && this.sql.revokeKey.run(nowMicros(), id).changes === 1;
+    const live = this.liveKey(key);
+    return live !== null && this.sql.revokeKey.run(nowMicros(), live.id).changes === 1;
   }
 
   async hasKeys(): Promise<boolean> {
