@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 
-export const PHASES = ['reads', 'hol', 'memory', 'writes', 'import'] as const;
+export const PHASES = ['reads', 'floors', 'hol', 'memory', 'writes', 'import'] as const;
 export type Phase = (typeof PHASES)[number];
 
 /** tenants: issue 5's shape, one workspace with 60 % of the runs and 49 small ones; single: issue 2's, one workspace. */
@@ -19,7 +19,7 @@ export interface BenchOptions {
   rounds: number;
 }
 
-const USAGE = `npm run bench -- [--db postgres://…] [--runs N] [--shape tenants|single] [--quick] [--only reads,hol,memory,writes,import] [--seconds S] [--rounds R]`;
+const USAGE = `npm run bench -- [--db postgres://…] [--runs N] [--shape tenants|single] [--quick] [--only reads,floors,hol,memory,writes,import] [--seconds S] [--rounds R]`;
 
 function positive(name: string, text: string | undefined, fallback: number): number {
   if (text === undefined) return fallback;

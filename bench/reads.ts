@@ -47,7 +47,7 @@ export function requestFor(q: BenchQuery, which: 'runledger' | 'thin', t: ReadTa
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const mean = (values: number[]) => sum(values) / values.length;
 
-function average(results: Array<LoadResult & { cpu: CpuUse }>): MeasuredLoad {
+export function average(results: Array<LoadResult & { cpu: CpuUse }>): MeasuredLoad {
   const requests = sum(results.map((r) => r.requests));
   const micros = (seconds: number) => (seconds * 1e6) / Math.max(1, requests);
   const postgres = results.every((r) => r.cpu.postgres !== undefined) ? micros(sum(results.map((r) => r.cpu.postgres!))) : undefined;
@@ -118,18 +118,42 @@ export async function measureReads(t: ReadTargets, queries: BenchQuery[], option
 async function measureQuery(t: ReadTargets, q: BenchQuery, options: BenchOptions, meter: CpuMeter): Promise<Omit<ReadResult, 'raw'>> {
   const [ours, theirs] = [requestFor(q, 'runledger', t), requestFor(q, 'thin', t)];
   const probes = { runledger: await probe(ours.url, ours.headers), thin: await probe(theirs.url) };
-  const loads: Record<'runledger' | 'thin', Array<LoadResult & { cpu: CpuUse }>> = { runledger: [], thin: [] };
-  for (let round = 0; round < options.rounds; round += 1) {
-    const order = round % 2 === 0 ? (['runledger', 'thin'] as const) : (['thin', 'runledger'] as const);
-    for (const which of order) {
-      const spec = { ...requestFor(q, which, t), connections: READ_CONNECTIONS, seconds: options.seconds };
-      loads[which].push(await meter.measure(t[which].proc.pid!, databaseOf(which, t.seeded), () => load(spec)));
-    }
-  }
+  const side = (which: 'runledger' | 'thin'): Side => ({ pid: t[which].proc.pid!, database: databaseOf(which, t.seeded), request: requestFor(q, which, t) });
+  const loads = await loadInTurn({ runledger: side('runledger'), thin: side('thin') }, options.rounds, options.seconds, meter);
   return {
     query: q,
     runledger: { ...average(loads.runledger), ...probes.runledger },
     thin: { ...average(loads.thin), ...probes.thin },
     rounds: loads.runledger.map((ours, round) => ({ runledger: ours.rps, thin: loads.thin[round].rps })),
   };
+}
+
+/** A server as a load sees it: its process, its database's name on PostgreSQL, and the request it gets. */
+export interface Side {
+  pid: number;
+  database: string | undefined;
+  request: { url: string; headers: Record<string, string> };
+}
+
+/**
+ * Loads each side in turn, round after round, each round starting with the
+ * next side, so that noise on this shared machine hits every side alike.
+ * Each load also counts the CPU it cost (cpu.ts).
+ */
+export async function loadInTurn<K extends string>(
+  sides: Record<K, Side>,
+  rounds: number,
+  seconds: number,
+  meter: CpuMeter,
+): Promise<Record<K, Array<LoadResult & { cpu: CpuUse }>>> {
+  const names = Object.keys(sides) as K[];
+  const loads = Object.fromEntries(names.map((name) => [name, []])) as unknown as Record<K, Array<LoadResult & { cpu: CpuUse }>>;
+  for (let round = 0; round < rounds; round += 1) {
+    for (let i = 0; i < names.length; i += 1) {
+      const name = names[(round + i) % names.length];
+      const { pid, database, request } = sides[name];
+      loads[name].push(await meter.measure(pid, database, () => load({ ...request, connections: READ_CONNECTIONS, seconds })));
+    }
+  }
+  return loads;
 }

@@ -3,6 +3,7 @@
  * Orchestrates the phases; see bench/README.md for what each measures.
  */
 import { cpus } from 'node:os';
+import { FLOOR_QUERIES, measureFloors } from './floors.ts';
 import { measureHol } from './hol.ts';
 import { measureImport } from './import.ts';
 import { measureMemory } from './memory.ts';
@@ -13,8 +14,8 @@ import { measureReads, READ_CONNECTIONS } from './reads.ts';
 import { num, Report } from './report.ts';
 import { Scratch } from './scratch.ts';
 import { seedBoth } from './seed.ts';
-import { startRunledger, startThin } from './servers.ts';
-import { holTable, importTable, memoryTable, pairTable, readTables, writeTables } from './tables.ts';
+import { startBare, startRunledger, startThin } from './servers.ts';
+import { floorTable, holTable, importTable, memoryTable, pairTable, readTables, writeTables } from './tables.ts';
 import { measureInProcessWrites, measureWrites } from './writes.ts';
 
 const options = parseOptions(process.argv.slice(2));
@@ -33,7 +34,7 @@ report.line(
 
 try {
   const { phases } = options;
-  if (phases.has('reads') || phases.has('hol') || phases.has('memory')) {
+  if ((['reads', 'floors', 'hol', 'memory'] as const).some((phase) => phases.has(phase))) {
     log(`seeding ${num(options.runs)} runs into runledger (${scratch.kind}) and the thin table`);
     const seeded = await seedBoth(options, scratch, log);
     const queries = benchQueries(seeded.profile, seeded.now, seeded.small?.name);
@@ -48,6 +49,15 @@ try {
         const pair = (target: string, query: string, base: string, perRow: boolean, bound: number) =>
           ({ target, query: byId.get(query)!, base: byId.get(base)!, perRow, bound });
         pairTable(report, await measurePairs(targets, [pair('2 list filters', 'Q4', 'Q2', true, 1.5), pair('3 depth', 'Q5', 'Q5p1', false, 1.2)], options));
+      }
+      if (phases.has('floors')) {
+        log('floors: thin, bare store, runledger');
+        const bare = await startBare(seeded.runledgerDb);
+        try {
+          floorTable(report, await measureFloors(targets, bare, FLOOR_QUERIES.map((id) => byId.get(id)!), options));
+        } finally {
+          await bare.stop();
+        }
       }
       if (phases.has('hol')) {
         log('head-of-line blocking');

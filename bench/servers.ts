@@ -4,6 +4,7 @@ import { SERVER_CORE, startChild, nodeArgs, type Child } from './child.ts';
 
 const RUNLEDGER = fileURLToPath(new URL('../bin/runledger', import.meta.url));
 const THIN_SERVER = fileURLToPath(new URL('./thin-server.ts', import.meta.url));
+const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 const LISTENING = /listening on (http:\/\/\S+)/;
 
 export interface Server extends Child {
@@ -26,5 +27,11 @@ export async function startRunledger(db: string, extra: readonly string[] = []):
 export async function startThin(target: { sqlite: string } | { postgres: string }): Promise<Server> {
   const flag = 'sqlite' in target ? ['--sqlite', target.sqlite] : ['--postgres', target.postgres];
   const child = await startChild(nodeArgs(SERVER_CORE, THIN_SERVER, [...flag, '--port', '0']), LISTENING);
+  return { ...child, url: child.ready };
+}
+
+/** runledger's store behind node:http alone (bare-server.ts), on runledger's database. */
+export async function startBare(db: string): Promise<Server> {
+  const child = await startChild(nodeArgs(SERVER_CORE, BARE_SERVER, ['--db', db, '--port', '0']), LISTENING);
   return { ...child, url: child.ready };
 }

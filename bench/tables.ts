@@ -1,3 +1,4 @@
+import type { FloorResult } from './floors.ts';
 import type { HolResult, HolRound } from './hol.ts';
 import type { ImportResult } from './import.ts';
 import type { MemoryResult } from './memory.ts';
@@ -88,6 +89,35 @@ export function pairTable(report: Report, results: PairResult[]): void {
   report.line(
     "\nCost is the inverse of req/s at 16 connections, and decides the target; for target 2 both ratios are per run returned. " +
       "p50 is shown for reference only: autocannon gives it to half a millisecond, a step of 10-20 % at these latencies.",
+  );
+}
+
+/** The floors phase (floors.ts): what the store reaches bare, and what the guarantees around it cost. */
+export function floorTable(report: Report, results: FloorResult[]): void {
+  report.heading('Floors: the thin server, runledger\'s store bare behind node:http, and runledger, loaded in turn');
+  const cpu = (r: FloorResult['servers']['thin']) => r.cpuPerRequest.server + (r.cpuPerRequest.postgres ?? 0);
+  const cpuCell = (r: FloorResult['servers']['thin']) =>
+    r.cpuPerRequest.postgres === undefined ? num(cpu(r)) : `${num(r.cpuPerRequest.server)} + ${num(r.cpuPerRequest.postgres)} = ${num(cpu(r))}`;
+  report.table(
+    ['query', 'rows', 'req/s thin', 'req/s bare', 'req/s runledger', 'bare/thin', 'runledger/thin', 'CPU µs/request thin', 'bare', 'runledger', 'guarantees µs/request', 'same page'],
+    results.map(({ query, servers: { thin, bare, runledger } }) => [
+      `${query.id} ${query.label}`,
+      String(runledger.rows),
+      num(thin.rps),
+      num(bare.rps),
+      num(runledger.rps),
+      ratio(bare.rps, thin.rps),
+      ratio(runledger.rps, thin.rps),
+      cpuCell(thin),
+      cpuCell(bare),
+      cpuCell(runledger),
+      num(cpu(runledger) - cpu(bare)),
+      checked(bare.bytes === runledger.bytes && thin.rows === runledger.rows && [thin, bare, runledger].every((r) => r.status === 200)),
+    ]),
+  );
+  report.line(
+    '\nbare is runledger\'s own store and statement, answering the same bytes, with no key, no validation, no rate limit and no Fastify. ' +
+      'bare/thin is the most the store can give on that query; runledger minus bare is what the guarantees cost. CPU is server (+ PostgreSQL backends).',
   );
 }
 

@@ -1,0 +1,51 @@
+import type { BenchOptions } from './options.ts';
+import { probe, type Probe } from './probe.ts';
+import { runledgerPath, type BenchQuery } from './queries.ts';
+import { average, databaseOf, loadInTurn, openMeter, requestFor, type MeasuredLoad, type ReadTargets, type Side } from './reads.ts';
+import type { Server } from './servers.ts';
+
+/** The queries whose read target has been missed (on PostgreSQL): Q8 (1×) and Q3 (2×). */
+export const FLOOR_QUERIES = ['Q3', 'Q8'];
+
+/** Each of the three servers goes first once. */
+const MIN_ROUNDS = 3;
+
+export const FLOOR_SERVERS = ['thin', 'bare', 'runledger'] as const;
+export type FloorServer = (typeof FLOOR_SERVERS)[number];
+
+export interface FloorResult {
+  query: BenchQuery;
+  servers: Record<FloorServer, MeasuredLoad & Probe>;
+}
+
+/**
+ * Where a read's time goes, for the queries that miss their target: the thin
+ * server, runledger's store bare behind node:http (bare-server.ts), and
+ * runledger, loaded in turn. Bare against thin is what the store can reach
+ * with no guarantee around it; runledger against bare is what the contract's
+ * guarantees cost (key, validation, rate limit, headers, Fastify).
+ */
+export async function measureFloors(t: ReadTargets, bare: Server, queries: BenchQuery[], options: BenchOptions): Promise<FloorResult[]> {
+  const meter = await openMeter(t);
+  const results: FloorResult[] = [];
+  try {
+    for (const q of queries) {
+      const tenant = q.workspace === 'big' ? t.seeded.big : t.seeded.small!;
+      const runledgerDb = databaseOf('runledger', t.seeded);
+      const sides: Record<FloorServer, Side> = {
+        thin: { pid: t.thin.proc.pid!, database: databaseOf('thin', t.seeded), request: requestFor(q, 'thin', t) },
+        bare: { pid: bare.proc.pid!, database: runledgerDb, request: { url: bare.url + runledgerPath(q), headers: { workspace: tenant.name } } },
+        runledger: { pid: t.runledger.proc.pid!, database: runledgerDb, request: requestFor(q, 'runledger', t) },
+      };
+      const probes = await Promise.all(FLOOR_SERVERS.map((name) => probe(sides[name].request.url, sides[name].request.headers)));
+      const loads = await loadInTurn(sides, Math.max(options.rounds, MIN_ROUNDS), options.seconds, meter);
+      results.push({
+        query: q,
+        servers: Object.fromEntries(FLOOR_SERVERS.map((name, i) => [name, { ...average(loads[name]), ...probes[i] }])) as FloorResult['servers'],
+      });
+    }
+  } finally {
+    await meter.close();
+  }
+  return results;
+}
