@@ -1,21 +1,33 @@
 import type { BenchOptions } from './options.ts';
 import { probe, type Probe } from './probe.ts';
 import { runledgerPath, type BenchQuery } from './queries.ts';
-import { average, databaseOf, loadInTurn, openMeter, requestFor, type MeasuredLoad, type ReadTargets, type Side } from './reads.ts';
+import { databaseOf, loadInTurn, openMeter, requestFor, type ReadTargets, type Side } from './reads.ts';
 import type { Server } from './servers.ts';
 
 /** The queries whose read target has been missed (on PostgreSQL): Q8 (1×) and Q3 (2×). */
 export const FLOOR_QUERIES = ['Q3', 'Q8'];
 
-/** Each of the three servers goes first once. */
+/**
+ * Each of the three servers goes first at least once, and the table takes
+ * medians: one slow spell of this shared machine in one round doubled a
+ * server's CPU per request for that round.
+ */
 const MIN_ROUNDS = 3;
 
 export const FLOOR_SERVERS = ['thin', 'bare', 'runledger'] as const;
 export type FloorServer = (typeof FLOOR_SERVERS)[number];
 
+/** One load of one server: req/s, and CPU per request in µs (server process, PostgreSQL backends). */
+export interface FloorLoad {
+  rps: number;
+  server: number;
+  postgres?: number;
+}
+
 export interface FloorResult {
   query: BenchQuery;
-  servers: Record<FloorServer, MeasuredLoad & Probe>;
+  probes: Record<FloorServer, Probe>;
+  rounds: Array<Record<FloorServer, FloorLoad>>;
 }
 
 /**
@@ -39,9 +51,17 @@ export async function measureFloors(t: ReadTargets, bare: Server, queries: Bench
       };
       const probes = await Promise.all(FLOOR_SERVERS.map((name) => probe(sides[name].request.url, sides[name].request.headers)));
       const loads = await loadInTurn(sides, Math.max(options.rounds, MIN_ROUNDS), options.seconds, meter);
+      const perRequest = (seconds: number, requests: number) => (seconds * 1e6) / Math.max(1, requests);
       results.push({
         query: q,
-        servers: Object.fromEntries(FLOOR_SERVERS.map((name, i) => [name, { ...average(loads[name]), ...probes[i] }])) as FloorResult['servers'],
+        probes: { thin: probes[0], bare: probes[1], runledger: probes[2] },
+        rounds: loads.thin.map((_, round) => {
+          const of = (name: FloorServer): FloorLoad => {
+            const { rps, requests, cpu } = loads[name][round];
+            return { rps, server: perRequest(cpu.server, requests), postgres: cpu.postgres === undefined ? undefined : perRequest(cpu.postgres, requests) };
+          };
+          return { thin: of('thin'), bare: of('bare'), runledger: of('runledger') };
+        }),
       });
     }
   } finally {

@@ -1,4 +1,4 @@
-import type { FloorResult } from './floors.ts';
+import type { FloorLoad, FloorResult, FloorServer } from './floors.ts';
 import type { HolResult, HolRound } from './hol.ts';
 import type { ImportResult } from './import.ts';
 import type { MemoryResult } from './memory.ts';
@@ -92,31 +92,39 @@ export function pairTable(report: Report, results: PairResult[]): void {
   );
 }
 
-/** The floors phase (floors.ts): what the store reaches bare, and what the guarantees around it cost. */
+/** The floors phase (floors.ts): what the store reaches bare, and what the guarantees around it cost; medians of the rounds. */
 export function floorTable(report: Report, results: FloorResult[]): void {
-  report.heading('Floors: the thin server, runledger\'s store bare behind node:http, and runledger, loaded in turn');
-  const cpu = (r: FloorResult['servers']['thin']) => r.cpuPerRequest.server + (r.cpuPerRequest.postgres ?? 0);
-  const cpuCell = (r: FloorResult['servers']['thin']) =>
-    r.cpuPerRequest.postgres === undefined ? num(cpu(r)) : `${num(r.cpuPerRequest.server)} + ${num(r.cpuPerRequest.postgres)} = ${num(cpu(r))}`;
+  report.heading("Floors: the thin server, runledger's store bare behind node:http, and runledger, loaded in turn, medians of the rounds");
+  const total = (load: FloorLoad) => load.server + (load.postgres ?? 0);
   report.table(
-    ['query', 'rows', 'req/s thin', 'req/s bare', 'req/s runledger', 'bare/thin', 'runledger/thin', 'CPU µs/request thin', 'bare', 'runledger', 'guarantees µs/request', 'same page'],
-    results.map(({ query, servers: { thin, bare, runledger } }) => [
-      `${query.id} ${query.label}`,
-      String(runledger.rows),
-      num(thin.rps),
-      num(bare.rps),
-      num(runledger.rps),
-      ratio(bare.rps, thin.rps),
-      ratio(runledger.rps, thin.rps),
-      cpuCell(thin),
-      cpuCell(bare),
-      cpuCell(runledger),
-      num(cpu(runledger) - cpu(bare)),
-      checked(bare.bytes === runledger.bytes && thin.rows === runledger.rows && [thin, bare, runledger].every((r) => r.status === 200)),
-    ]),
+    ['query', 'rows', 'req/s thin', 'bare', 'runledger', 'bare/thin', 'by round', 'runledger/thin', 'by round', 'CPU µs/request thin', 'bare', 'runledger', 'guarantees µs/request', 'same page'],
+    results.map(({ query, probes, rounds }) => {
+      const of = (pick: (round: (typeof rounds)[number]) => number) => median(rounds.map(pick));
+      const cpu = (name: FloorServer) => {
+        const [server, postgres] = [of((r) => r[name].server), rounds[0][name].postgres === undefined ? undefined : of((r) => r[name].postgres!)];
+        return postgres === undefined ? num(server) : `${num(server)} + ${num(postgres)}`;
+      };
+      const ratios = (name: FloorServer) => rounds.map((r) => r[name].rps / r.thin.rps);
+      return [
+        `${query.id} ${query.label}`,
+        String(probes.runledger.rows),
+        num(of((r) => r.thin.rps)),
+        num(of((r) => r.bare.rps)),
+        num(of((r) => r.runledger.rps)),
+        `${num(median(ratios('bare')))}×`,
+        ratios('bare').map((x) => `${num(x)}×`).join(', '),
+        `${num(median(ratios('runledger')))}×`,
+        ratios('runledger').map((x) => `${num(x)}×`).join(', '),
+        cpu('thin'),
+        cpu('bare'),
+        cpu('runledger'),
+        num(of((r) => total(r.runledger) - total(r.bare))),
+        checked(probes.bare.bytes === probes.runledger.bytes && probes.thin.rows === probes.runledger.rows && Object.values(probes).every((p) => p.status === 200)),
+      ];
+    }),
   );
   report.line(
-    '\nbare is runledger\'s own store and statement, answering the same bytes, with no key, no validation, no rate limit and no Fastify. ' +
+    "\nbare is runledger's own store and statement, answering the same bytes, with no key, no validation, no rate limit and no Fastify. " +
       'bare/thin is the most the store can give on that query; runledger minus bare is what the guarantees cost. CPU is server (+ PostgreSQL backends).',
   );
 }
