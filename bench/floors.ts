@@ -1,7 +1,7 @@
 import type { BenchOptions } from './options.ts';
 import { probe, type Probe } from './probe.ts';
 import { runledgerPath, type BenchQuery } from './queries.ts';
-import { databaseOf, loadInTurn, openMeter, requestFor, type ReadTargets, type Side } from './reads.ts';
+import { databaseOf, loadInTurn, openMeter, requestFor, tenantOf, type ReadTargets, type Side } from './reads.ts';
 import type { Server } from './servers.ts';
 
 /** The queries whose read target has been missed (on PostgreSQL): Q8 (1×) and Q3 (2×). */
@@ -14,8 +14,7 @@ export const FLOOR_QUERIES = ['Q3', 'Q8'];
  */
 const MIN_ROUNDS = 3;
 
-export const FLOOR_SERVERS = ['thin', 'bare', 'runledger'] as const;
-export type FloorServer = (typeof FLOOR_SERVERS)[number];
+export type FloorServer = 'thin' | 'bare' | 'runledger';
 
 /** One load of one server: req/s, and CPU per request in µs (server process, PostgreSQL backends). */
 export interface FloorLoad {
@@ -42,19 +41,19 @@ export async function measureFloors(t: ReadTargets, bare: Server, queries: Bench
   const results: FloorResult[] = [];
   try {
     for (const q of queries) {
-      const tenant = q.workspace === 'big' ? t.seeded.big : t.seeded.small!;
       const runledgerDb = databaseOf('runledger', t.seeded);
       const sides: Record<FloorServer, Side> = {
         thin: { pid: t.thin.proc.pid!, database: databaseOf('thin', t.seeded), request: requestFor(q, 'thin', t) },
-        bare: { pid: bare.proc.pid!, database: runledgerDb, request: { url: bare.url + runledgerPath(q), headers: { workspace: tenant.name } } },
+        bare: { pid: bare.proc.pid!, database: runledgerDb, request: { url: bare.url + runledgerPath(q), headers: { workspace: tenantOf(q, t.seeded).name } } },
         runledger: { pid: t.runledger.proc.pid!, database: runledgerDb, request: requestFor(q, 'runledger', t) },
       };
-      const probes = await Promise.all(FLOOR_SERVERS.map((name) => probe(sides[name].request.url, sides[name].request.headers)));
+      const probeOf = (name: FloorServer) => probe(sides[name].request.url, sides[name].request.headers);
+      const probes = { thin: await probeOf('thin'), bare: await probeOf('bare'), runledger: await probeOf('runledger') };
       const loads = await loadInTurn(sides, Math.max(options.rounds, MIN_ROUNDS), options.seconds, meter);
       const perRequest = (seconds: number, requests: number) => (seconds * 1e6) / Math.max(1, requests);
       results.push({
         query: q,
-        probes: { thin: probes[0], bare: probes[1], runledger: probes[2] },
+        probes,
         rounds: loads.thin.map((_, round) => {
           const of = (name: FloorServer): FloorLoad => {
             const { rps, requests, cpu } = loads[name][round];

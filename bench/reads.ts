@@ -34,7 +34,7 @@ export interface ReadTargets {
   seeded: Seeded;
 }
 
-const tenantOf = (q: BenchQuery, seeded: Seeded): Tenant => (q.workspace === 'big' ? seeded.big : seeded.small!);
+export const tenantOf = (q: BenchQuery, seeded: Seeded): Tenant => (q.workspace === 'big' ? seeded.big : seeded.small!);
 
 /** The request each server gets for a query. */
 export function requestFor(q: BenchQuery, which: 'runledger' | 'thin', t: ReadTargets): { url: string; headers: Record<string, string> } {
@@ -47,7 +47,7 @@ export function requestFor(q: BenchQuery, which: 'runledger' | 'thin', t: ReadTa
 const sum = (values: number[]) => values.reduce((a, b) => a + b, 0);
 const mean = (values: number[]) => sum(values) / values.length;
 
-export function average(results: Array<LoadResult & { cpu: CpuUse }>): MeasuredLoad {
+function average(results: Array<LoadResult & { cpu: CpuUse }>): MeasuredLoad {
   const requests = sum(results.map((r) => r.requests));
   const micros = (seconds: number) => (seconds * 1e6) / Math.max(1, requests);
   const postgres = results.every((r) => r.cpu.postgres !== undefined) ? micros(sum(results.map((r) => r.cpu.postgres!))) : undefined;
