@@ -1,8 +1,8 @@
-import { load, type LoadResult } from './load.ts';
+import type { LoadResult } from './load.ts';
 import type { BenchOptions } from './options.ts';
 import { probe } from './probe.ts';
 import type { BenchQuery } from './queries.ts';
-import { databaseOf, openMeter, READ_CONNECTIONS, requestFor, type ReadTargets } from './reads.ts';
+import { databaseOf, loadInTurn, openMeter, requestFor, type ReadTargets, type Side } from './reads.ts';
 
 /**
  * Targets 2 and 3 compare two of runledger's own queries, not runledger
@@ -49,23 +49,15 @@ export function pairRatios(pair: PairResult, round: PairRound): { cost: number; 
 export async function measurePairs(t: ReadTargets, pairs: PairSpec[], options: BenchOptions): Promise<PairResult[]> {
   const meter = await openMeter(t);
   const results: PairResult[] = [];
-  const idle = () => meter.idle(t.runledger.proc.pid!, databaseOf('runledger', t.seeded));
-  const loadOf = async (q: BenchQuery) => {
-    await idle();
-    return load({ ...requestFor(q, 'runledger', t), connections: READ_CONNECTIONS, seconds: options.seconds });
-  };
+  const side = (q: BenchQuery): Side => ({ pid: t.runledger.proc.pid!, database: databaseOf('runledger', t.seeded), request: requestFor(q, 'runledger', t) });
   const rowsOf = async (q: BenchQuery) => {
     const { url, headers } = requestFor(q, 'runledger', t);
     return (await probe(url, headers)).rows;
   };
   try {
     for (const pair of pairs) {
-      const rounds: PairRound[] = [];
-      for (let round = 0; round < Math.max(options.rounds, MIN_ROUNDS); round += 1) {
-        const loads: Partial<PairRound> = {};
-        for (const side of round % 2 === 0 ? (['query', 'base'] as const) : (['base', 'query'] as const)) loads[side] = await loadOf(pair[side]);
-        rounds.push(loads as PairRound);
-      }
+      const loads = await loadInTurn({ query: side(pair.query), base: side(pair.base) }, Math.max(options.rounds, MIN_ROUNDS), options.seconds, meter);
+      const rounds = loads.query.map((query, round) => ({ query, base: loads.base[round] }));
       results.push({ ...pair, rows: { query: await rowsOf(pair.query), base: await rowsOf(pair.base) }, rounds });
     }
   } finally {
