@@ -18,6 +18,7 @@ import { copyPage } from '../src/store/postgres/copy-page.ts';
 import { listRuns } from '../src/store/postgres/list-runs.ts';
 import { connectionPool } from '../src/store/postgres/open-database.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
+import { ReadPipeline } from '../src/store/postgres/read-pipeline.ts';
 import { LARGE_PAGE, type WorkspaceRuns } from '../src/store/run-store.ts';
 import { postgres, type TestDatabase } from './support/stores.ts';
 
@@ -75,9 +76,10 @@ test('a backend builds page after page of 1,000 runs without faulting in fresh m
     const workspace = (await pool.query<{ num: number }>("SELECT num FROM workspaces WHERE name = 'large'")).rows[0].num;
     const pid = (await pool.query<{ pid: number }>('SELECT pg_backend_pid() AS pid')).rows[0].pid;
     const faults = () => Number(readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ')[7]);
-    for (let i = 0; i < 3; i++) await listRuns(pool, workspace, page(LARGE_PAGE));
+    const reads = new ReadPipeline(pool, 1);
+    for (let i = 0; i < 3; i++) await listRuns(reads, workspace, page(LARGE_PAGE));
     const before = faults();
-    for (let i = 0; i < 5; i++) assert.equal((await listRuns(pool, workspace, page(LARGE_PAGE))).count, LARGE_PAGE);
+    for (let i = 0; i < 5; i++) assert.equal((await listRuns(reads, workspace, page(LARGE_PAGE))).count, LARGE_PAGE);
     // Without the allocator warm-up (open-database.ts) each page took about 250.
     assert.ok(faults() - before < 100, `${faults() - before} page faults for 5 pages`);
   } finally {

@@ -17,6 +17,7 @@ import { listRuns } from '../src/store/postgres/list-runs.ts';
 import { connectionPool } from '../src/store/postgres/open-database.ts';
 import { MonthlyPartitions, monthOf, monthStart, partitionName } from '../src/store/postgres/partitions.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
+import { ReadPipeline } from '../src/store/postgres/read-pipeline.ts';
 import { postgres, type TestDatabase } from './support/stores.ts';
 
 const NOW = nowMicros();
@@ -72,8 +73,9 @@ test('a page read on its partition is byte for byte the page read through runs, 
   ];
   let runsRead = 0;
   for (const query of queries) {
-    const direct = await listRuns(pool, ws, query, table);
-    const throughRuns = await listRuns(pool, ws, query);
+    const reads = new ReadPipeline(pool, 1);
+    const direct = await listRuns(reads, ws, query, table);
+    const throughRuns = await listRuns(reads, ws, query);
     assert.equal(direct.body.toString(), throughRuns.body.toString(), JSON.stringify(query));
     assert.equal(direct.count, throughRuns.count);
     runsRead += direct.count;

@@ -1,9 +1,9 @@
-import type pg from 'pg';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { listPlan, MAX_FAN_OUT, type Filter } from '../list-plan.ts';
 import { LARGE_PAGE, type RunPage } from '../run-store.ts';
 import { copyPage } from './copy-page.ts';
 import { toDbText } from './nul-safe-text.ts';
+import type { NamedStatement, ReadPipeline } from './read-pipeline.ts';
 import { inlineValues, type SqlValue } from './sql-literal.ts';
 
 /** Sorts before every session_id: (t, NIL) excludes every run at t and nothing after it. */
@@ -125,8 +125,6 @@ const pageSql = (read: Read, parts: boolean, table: string): string =>
     ? `SELECT n, i, array_to_string(runs[i : i + ${CHUNK - 1}], ',') FROM (SELECT count(*) AS n, array_agg(json) AS runs FROM (${listSql(read, true, table)}) page) p, generate_series(1, n, ${CHUNK}) i`
     : listSql(read, false, table);
 
-type PartRow = [count: number, start: number, runs: string | null];
-
 /** Whether a query's page is built in parts inside PostgreSQL (else it is copied out a run per row). */
 const inParts = (query: ListQuery): boolean => query.limit <= LARGE_PAGE;
 
@@ -167,7 +165,7 @@ export function listStatement(
   workspace: number,
   query: ListQuery,
   table = 'runs',
-): pg.QueryConfig<SqlValue[]> & { values: SqlValue[]; rowMode: 'array' } {
+): { name?: string; text: string; values: SqlValue[] } {
   const read = readOf(query);
   const parts = inParts(query);
   // Without a cursor, or with one past `end`, the page starts just after `end`, before any session_id.
@@ -186,17 +184,21 @@ export function listStatement(
       ...read.shared.map((f) => (f.values.length === 1 ? dbValue(f, f.values[0]) : f.values.map((v) => dbValue(f, v)))),
       ...read.fannedOut.flatMap((f) => f.values.map((v) => dbValue(f, v))),
     ],
-    rowMode: 'array',
   };
 }
 
 /** Bytes a run's fragment takes, about: how much a page copied out is given to start with. */
 const RUN_BYTES = 360;
 
-/** A page of runs: the stored JSON fragments joined, byte for byte what the SQLite store sends. `table` as for listStatement. */
-export async function listRuns(pool: pg.Pool, workspace: number, query: ListQuery, table = 'runs'): Promise<RunPage> {
+/**
+ * A page of runs: the stored JSON fragments joined, byte for byte what the
+ * SQLite store sends. `table` as for listStatement. A page in parts is read
+ * through the pipeline; a larger one is copied out on a connection of the
+ * pipeline's pool.
+ */
+export async function listRuns(reads: ReadPipeline, workspace: number, query: ListQuery, table = 'runs'): Promise<RunPage> {
   const statement = listStatement(workspace, query, table);
-  if (!inParts(query)) return copyPage(pool, inlineValues(statement.text, statement.values), query.limit * RUN_BYTES);
-  const partRows = (await pool.query<PartRow>(statement)).rows.sort((a, b) => a[1] - b[1]);
-  return { body: pageBytes(partRows.flatMap(([, , runs]) => (runs === null ? [] : [runs]))), count: partRows[0]?.[0] ?? 0 };
+  if (!inParts(query)) return copyPage(reads.pool, inlineValues(statement.text, statement.values), query.limit * RUN_BYTES);
+  const partRows = (await reads.rows(statement as NamedStatement)).sort((a, b) => Number(a[1]) - Number(b[1]));
+  return { body: pageBytes(partRows.flatMap(([, , runs]) => (runs === null ? [] : [runs]))), count: Number(partRows[0]?.[0] ?? 0) };
 }

@@ -7,10 +7,11 @@ import { workerData } from 'node:worker_threads';
 import { serveReads, type ReaderData } from '../serve-reads.ts';
 import { listRuns } from './list-runs.ts';
 import { connectionPool } from './open-database.ts';
+import { ReadPipeline } from './read-pipeline.ts';
 
 export interface PostgresReaderData extends ReaderData {
   url: string;
 }
 
-const pool = connectionPool((workerData as PostgresReaderData).url, 1, 'runledger large pages');
-serveReads((workspace, query) => listRuns(pool, workspace, query));
+const reads = new ReadPipeline(connectionPool((workerData as PostgresReaderData).url, 1, 'runledger large pages'), 1);
+serveReads((workspace, query) => listRuns(reads, workspace, query));

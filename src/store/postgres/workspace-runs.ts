@@ -12,6 +12,7 @@ import type { ReaderPool } from '../reader-pool.ts';
 import { queuedRun, runOfRow } from '../run-row.ts';
 import { importRuns } from './import-runs.ts';
 import { listRuns } from './list-runs.ts';
+import type { ReadPipeline } from './read-pipeline.ts';
 import { fromDbText, toDbTextOrNull } from './nul-safe-text.ts';
 import { inTransaction } from './in-transaction.ts';
 import { monthOf, type MonthlyPartitions } from './partitions.ts';
@@ -32,6 +33,7 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
   constructor(
     workspace: WorkspaceRef,
     private readonly pool: pg.Pool,
+    private readonly reads: ReadPipeline,
     private readonly largePages: ReaderPool,
     private readonly partitions: MonthlyPartitions,
   ) {
@@ -47,12 +49,12 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
     if (query.limit > LARGE_PAGE) return this.largePages.list(this.ws, query);
     const table = this.partitions.holding(query.start, query.end, nowMicros());
     try {
-      return await listRuns(this.pool, this.ws, query, table);
+      return await listRuns(this.reads, this.ws, query, table);
     } catch (error) {
       // The partition was dropped by hand since this process found it: read through runs, and look months up again.
       if (table === 'runs' || (error as { code?: string }).code !== UNDEFINED_TABLE) throw error;
       this.partitions.forget();
-      return listRuns(this.pool, this.ws, query);
+      return listRuns(this.reads, this.ws, query);
     }
   }
 
