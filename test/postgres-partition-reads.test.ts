@@ -72,8 +72,8 @@ test('a page read on its partition is byte for byte the page read through runs, 
     { start, end, workflowIds: ['00000000-0000-4000-8000-000000000000'], statuses: [], credentialIds: [], limit: 1000 },
   ];
   let runsRead = 0;
+  const reads = new ReadPipeline(pool, 1);
   for (const query of queries) {
-    const reads = new ReadPipeline(pool, 1);
     const direct = await listRuns(reads, ws, query, table);
     const throughRuns = await listRuns(reads, ws, query);
     assert.equal(direct.body.toString(), throughRuns.body.toString(), JSON.stringify(query));
