@@ -53,6 +53,8 @@ for (const [name, shape] of Object.entries(SHAPES)) {
     const params: Record<string, unknown> = { ws: 1, start: 0, end: 1, cursorAt: 1, cursorId: '~', limit: 500 };
     plan.filters.forEach((_, i) => (params[`f${i}`] = '[]'));
     plan.fanOut?.values.forEach((_, i) => (params[`o${i}`] = 'x'));
+    // A bare parameter as the LIMIT makes SQLite prepare the statement again at each execution (list-runs.ts); no plan shows it.
+    assert.doesNotMatch(pageSql(plan), /LIMIT @\w+\b(?! \+ 0)/);
     const lines = (sqlite.prepare(`EXPLAIN QUERY PLAN ${pageSql(plan)}`).all(params) as Array<{ detail: string }>).map((r) => r.detail);
     const reads = lines.filter((l) => / runs\b/.test(l));
     assert.ok(reads.length > 0, lines.join('\n'));
