@@ -24,14 +24,17 @@ export async function startRunledger(db: string, extra: readonly string[] = []):
   return { ...child, url: child.ready, key: /shown once\): (\S+)/.exec(child.output)?.[1] };
 }
 
-export async function startThin(target: { sqlite: string } | { postgres: string }): Promise<Server> {
-  const flag = 'sqlite' in target ? ['--sqlite', target.sqlite] : ['--postgres', target.postgres];
-  const child = await startChild(nodeArgs(SERVER_CORE, THIN_SERVER, [...flag, '--port', '0']), LISTENING);
+/** One of the bench's own servers (a script in bench/), on the server core, listening on any free port. */
+async function startBenchServer(script: string, args: readonly string[]): Promise<Server> {
+  const child = await startChild(nodeArgs(SERVER_CORE, script, [...args, '--port', '0']), LISTENING);
   return { ...child, url: child.ready };
 }
 
+export function startThin(target: { sqlite: string } | { postgres: string }): Promise<Server> {
+  return startBenchServer(THIN_SERVER, 'sqlite' in target ? ['--sqlite', target.sqlite] : ['--postgres', target.postgres]);
+}
+
 /** runledger's store behind node:http alone (bare-server.ts), on runledger's database. */
-export async function startBare(db: string): Promise<Server> {
-  const child = await startChild(nodeArgs(SERVER_CORE, BARE_SERVER, ['--db', db, '--port', '0']), LISTENING);
-  return { ...child, url: child.ready };
+export function startBare(db: string): Promise<Server> {
+  return startBenchServer(BARE_SERVER, ['--db', db]);
 }
