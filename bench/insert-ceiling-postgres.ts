@@ -9,7 +9,7 @@ import { openDatabase } from '../src/store/postgres/open-database.ts';
 import { monthOf, MonthlyPartitions } from '../src/store/postgres/partitions.ts';
 import { SQL } from '../src/store/postgres/statements.ts';
 import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
-import type { Indexes, InsertCeiling } from './insert-ceiling.ts';
+import type { Indexes } from './insert-ceiling.ts';
 
 /** Each batch's COPY text for runs and for run_owners, made untimed. */
 function* batches(runs: Iterable<Run>, ws: number): Generator<{ runs: string; owners: string }> {
@@ -28,14 +28,20 @@ function* batches(runs: Iterable<Run>, ws: number): Generator<{ runs: string; ow
   if (batch.length > 0) yield text();
 }
 
-/** Times only the COPYs (transactions the size of the import's), so that what is left is PostgreSQL's own cost. */
-async function copyRate(url: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes): Promise<number> {
+/**
+ * What PostgreSQL itself allows on this machine, for the bulk-load target:
+ * the same runs COPYed straight into runledger's tables (runs and
+ * run_owners) with nothing else to do: no parsing, no validation, no
+ * rendering, no owner checks. Times only the COPYs (transactions the size of
+ * the import's), so that what is left is PostgreSQL's own cost.
+ */
+export async function postgresInsertRate(url: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes): Promise<number> {
   const pool = await openDatabase(url, 1);
   try {
     const { rows: made } = await pool.query<{ name: string; sql: string }>(
       "SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE tablename IN ('runs', 'run_owners') AND indexname NOT LIKE '%_pkey'",
     );
-    if (indexes !== 'kept') for (const index of made) await pool.query(`DROP INDEX ${index.name}`);
+    if (indexes === 'dropped' || indexes === 'built after') for (const index of made) await pool.query(`DROP INDEX ${index.name}`);
     await pool.query({ ...SQL.insertWorkspace, values: [randomUUID(), 'ceiling'] });
     const ws = (await pool.query<{ num: number }>({ ...SQL.workspaceByName, values: ['ceiling'] })).rows[0].num;
     const runs = () => workspaceRuns(spec, '00000000-0000-4000-8000-000000000000', now);
@@ -48,7 +54,7 @@ async function copyRate(url: string, spec: WorkspaceSpec, now: Micros, indexes: 
       await inTransaction(pool, async (client: pg.PoolClient) => {
         await client.query("SET LOCAL synchronous_commit = 'off'");
         await copyRows(client, 'runs', RUN_COLUMNS, batch.runs);
-        await copyRows(client, 'run_owners', ['session_id', 'workspace', 'created_at'], batch.owners);
+        if (indexes !== 'no session lookup') await copyRows(client, 'run_owners', ['session_id', 'workspace', 'created_at'], batch.owners);
       });
       seconds += (performance.now() - started) / 1000;
     }
@@ -61,19 +67,4 @@ async function copyRate(url: string, spec: WorkspaceSpec, now: Micros, indexes: 
   } finally {
     await pool.end();
   }
-}
-
-/**
- * What PostgreSQL itself allows on this machine, for the bulk-load target:
- * the same runs COPYed straight into runledger's tables (runs and
- * run_owners) with nothing else to do: no parsing, no validation, no
- * rendering, no owner checks. With every index, without the secondary ones,
- * and with those built once the tables are loaded.
- */
-export async function measurePostgresInsertCeiling(urls: [string, string, string], spec: WorkspaceSpec, now: Micros): Promise<InsertCeiling> {
-  return {
-    everyIndex: await copyRate(urls[0], spec, now, 'kept'),
-    tableOnly: await copyRate(urls[1], spec, now, 'dropped'),
-    indexesAfter: await copyRate(urls[2], spec, now, 'built after'),
-  };
 }

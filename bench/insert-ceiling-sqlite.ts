@@ -5,7 +5,7 @@ import { addRun, emptyColumns, insertRun, type RunColumns } from '../src/store/s
 import { prepareStatements } from '../src/store/sqlite/statements.ts';
 import { IMPORT_BATCH } from '../src/store/sqlite/import-runs.ts';
 import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
-import type { Indexes, InsertCeiling } from './insert-ceiling.ts';
+import type { Indexes } from './insert-ceiling.ts';
 
 function* batches(runs: Iterable<Run>): Generator<RunColumns> {
   let columns = emptyColumns();
@@ -19,13 +19,20 @@ function* batches(runs: Iterable<Run>): Generator<RunColumns> {
   if (columns.line.length > 0) yield columns;
 }
 
-/** Times only the INSERTs (transactions the size of the import's), so that what is left is SQLite's own cost. */
-function insertRate(path: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes): number {
+/**
+ * What SQLite itself allows on this machine, for the bulk-load target: the
+ * same runs straight into runledger's tables with nothing else to do (no
+ * parsing, no validation, no rendering, no thread hand-over). Times only the
+ * INSERTs (transactions the size of the import's), so that what is left is
+ * SQLite's own cost.
+ */
+export function sqliteInsertRate(path: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes): number {
   const db = openDatabase(path);
   try {
     // Every secondary index of runs, whatever the migrations have made of them.
     const made = db.prepare("SELECT name, sql FROM sqlite_master WHERE type = 'index' AND tbl_name = 'runs' AND sql IS NOT NULL").all() as Array<{ name: string; sql: string }>;
-    if (indexes !== 'kept') for (const index of made) db.exec(`DROP INDEX ${index.name}`);
+    const dropped = indexes === 'kept' ? [] : indexes === 'no session lookup' ? made.filter((index) => index.name === 'runs_by_session') : made;
+    for (const index of dropped) db.exec(`DROP INDEX ${index.name}`);
     const sql = prepareStatements(db);
     sql.insertWorkspace.run('00000000-0000-4000-8000-000000000000', 'ceiling');
     const { num } = sql.workspaceByName.get('ceiling') as { num: number };
@@ -46,19 +53,4 @@ function insertRate(path: string, spec: WorkspaceSpec, now: Micros, indexes: Ind
   } finally {
     db.close();
   }
-}
-
-/**
- * What SQLite itself allows on this machine, for the bulk-load target: the
- * same runs straight into runledger's tables with nothing else to do (no
- * parsing, no validation, no rendering, no thread hand-over): with every index,
- * with the clustered table alone, and with the indexes built once the table
- * is loaded.
- */
-export function measureSqliteInsertCeiling(paths: [string, string, string], spec: WorkspaceSpec, now: Micros): InsertCeiling {
-  return {
-    everyIndex: insertRate(paths[0], spec, now, 'kept'),
-    tableOnly: insertRate(paths[1], spec, now, 'dropped'),
-    indexesAfter: insertRate(paths[2], spec, now, 'built after'),
-  };
 }

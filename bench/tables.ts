@@ -192,6 +192,7 @@ export function importTable(report: Report, r: ImportResult): void {
       ['runledger seed', num(r.seedRate.own), num(r.seedRate.wall), ratio(r.seedRate.own, r.thinRate)],
       ['thin table, INSERTs of 500 rows (in-process)', num(r.thinRate), '–', '1×'],
       ["runledger's schema, its own write alone, rows made beforehand (in-process)", num(r.ceiling.everyIndex), '–', ratio(r.ceiling.everyIndex, r.thinRate)],
+      ["the same without session_id's installation-wide lookup (its keys come in random order)", num(r.ceiling.noSessionLookup), '–', ratio(r.ceiling.noSessionLookup, r.thinRate)],
       ['the same without the secondary indexes (primary keys kept)', num(r.ceiling.tableOnly), '–', ratio(r.ceiling.tableOnly, r.thinRate)],
       ['the same, then the secondary indexes built after the load (CREATE INDEX)', num(r.ceiling.indexesAfter), '–', ratio(r.ceiling.indexesAfter, r.thinRate)],
     ],
