@@ -20,6 +20,7 @@ export interface InsertCeiling {
   indexesAfter: number;
 }
 
+/** Which of runledger's write structures a ceiling load keeps: the four rows of InsertCeiling, in order. */
 export type Indexes = 'kept' | 'no session lookup' | 'dropped' | 'built after';
 
 /** Each way of loading, on a fresh database of the scratch's store. */
