@@ -28,6 +28,9 @@ export const SQL = named({
     ON CONFLICT (workspace, key) DO UPDATE SET body_hash = EXCLUDED.body_hash, response = EXCLUDED.response, created_at = EXCLUDED.created_at
     WHERE idempotency_keys.created_at <= $6 RETURNING 1`,
   idempotency: 'SELECT body_hash, response FROM idempotency_keys WHERE workspace = $1 AND key = $2',
+  // An import claims its new session_ids first; only the ones already taken are then locked, read and claimed again.
+  claimNewOwners: `INSERT INTO run_owners (workspace, session_id, created_at) SELECT $1, * FROM unnest($2::uuid[], $3::bigint[])
+    ON CONFLICT (session_id) DO NOTHING RETURNING session_id`,
   lockOwners: 'SELECT session_id, workspace, created_at FROM run_owners WHERE session_id = ANY($1::uuid[]) ORDER BY session_id FOR UPDATE',
   claimOwners: `INSERT INTO run_owners (workspace, session_id, created_at) SELECT $1, * FROM unnest($2::uuid[], $3::bigint[])
     ON CONFLICT (session_id) DO UPDATE SET created_at = EXCLUDED.created_at WHERE run_owners.workspace = EXCLUDED.workspace
