@@ -20,10 +20,10 @@ const NO_PARTITION = '23514';
  * few set-based statements (arrays bound to unnest): claim the batch's new
  * session_ids; lock, read and claim again those already taken, if any;
  * delete the runs that lines replace, if any; then COPY every line's run
- * in. All but the last batch commit without
- * waiting for the disk; the last one's durable commit flushes the WAL of all
- * of them, so the answer still comes only once the whole import is durable,
- * and once the months it grew have statistics again.
+ * in. All but the last batch commit without waiting for the disk; the last
+ * one's durable commit flushes the WAL of all of them, so the answer still
+ * comes only once the whole import is durable, and once the months it grew
+ * have statistics again.
  */
 export async function importRuns(
   pool: pg.Pool,
@@ -156,21 +156,19 @@ async function writeRuns(client: pg.PoolClient, ws: number, latest: ReadyBatch['
     }
     const mine = taken.filter((id) => !foreign.has(id));
     await claim(SQL.claimOwners, mine);
-    // An id whose owner row was gone by the lock (pruned), and that another workspace's import claimed meanwhile.
+    // An id whose owner was gone by the lock (its month pruned), and that another workspace's import claimed meanwhile.
     for (const id of mine) if (!won.has(id)) foreign.add(id);
   }
   const runs = ids.filter((id) => won.has(id)).map((id) => latest.get(id)!);
   const replaced = runs.map(({ run }) => run).filter((r) => previous.has(r.sessionId));
-  const deleted =
-    replaced.length === 0
-      ? []
-      : (
-          await client.query<{ session_id: string; inputs: string | null }>({
-            ...SQL.deleteRuns,
-            values: [ws, replaced.map((r) => previous.get(r.sessionId)), replaced.map((r) => r.sessionId)],
-          })
-        ).rows;
-  const inputs = new Map(deleted.map((r) => [r.session_id, r.inputs]));
+  const inputs = new Map<string, string | null>();
+  if (replaced.length > 0) {
+    const deleted = await client.query<{ session_id: string; inputs: string | null }>({
+      ...SQL.deleteRuns,
+      values: [ws, replaced.map((r) => previous.get(r.sessionId)), replaced.map((r) => r.sessionId)],
+    });
+    for (const r of deleted.rows) inputs.set(r.session_id, r.inputs);
+  }
   let lines = '';
   for (const { run, fields } of runs) lines += runLine(fields, inputs.get(run.sessionId) ?? null);
   await copyRows(client, 'runs', RUN_COLUMNS, lines);

@@ -13,6 +13,10 @@ const named = <T extends Record<string, string>>(texts: T): { [K in keyof T]: { 
 const RUN_OF_OWNER = `FROM run_owners o JOIN runs r ON r.workspace = o.workspace AND r.created_at = o.created_at AND r.session_id = o.session_id
   WHERE o.session_id = $2 AND o.workspace = $1`;
 
+/** An import's claim of session_ids ($2) with their times ($3) for workspace $1; the two claims differ in what a taken id does. */
+const INSERT_OWNERS = `INSERT INTO run_owners (workspace, session_id, created_at) SELECT $1, * FROM unnest($2::uuid[], $3::bigint[])
+    ON CONFLICT (session_id)`;
+
 export const SQL = named({
   runInWorkspace: `SELECT ${RUN_COLUMNS.replace(/(\w+)/g, 'r.$1')}, r.events ${RUN_OF_OWNER}`,
   // The owner row is every per-run write's lock: event, import replace.
@@ -29,11 +33,9 @@ export const SQL = named({
     WHERE idempotency_keys.created_at <= $6 RETURNING 1`,
   idempotency: 'SELECT body_hash, response FROM idempotency_keys WHERE workspace = $1 AND key = $2',
   // An import claims its new session_ids first; only the ones already taken are then locked, read and claimed again.
-  claimNewOwners: `INSERT INTO run_owners (workspace, session_id, created_at) SELECT $1, * FROM unnest($2::uuid[], $3::bigint[])
-    ON CONFLICT (session_id) DO NOTHING RETURNING session_id`,
+  claimNewOwners: `${INSERT_OWNERS} DO NOTHING RETURNING session_id`,
   lockOwners: 'SELECT session_id, workspace, created_at FROM run_owners WHERE session_id = ANY($1::uuid[]) ORDER BY session_id FOR UPDATE',
-  claimOwners: `INSERT INTO run_owners (workspace, session_id, created_at) SELECT $1, * FROM unnest($2::uuid[], $3::bigint[])
-    ON CONFLICT (session_id) DO UPDATE SET created_at = EXCLUDED.created_at WHERE run_owners.workspace = EXCLUDED.workspace
+  claimOwners: `${INSERT_OWNERS} DO UPDATE SET created_at = EXCLUDED.created_at WHERE run_owners.workspace = EXCLUDED.workspace
     RETURNING session_id`,
   // The runs an import replaces, by their old position; what POST /run kept with them moves to the new row.
   deleteRuns: `DELETE FROM runs WHERE workspace = $1 AND (created_at, session_id) IN (SELECT * FROM unnest($2::bigint[], $3::uuid[]))
