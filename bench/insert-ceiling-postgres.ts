@@ -6,7 +6,7 @@ import { copyFields, copyRows } from '../src/store/postgres/copy-rows.ts';
 import { IMPORT_BATCH, RUN_COLUMNS, runFields, runLine } from '../src/store/postgres/import-runs.ts';
 import { inTransaction } from '../src/store/postgres/in-transaction.ts';
 import { openDatabase } from '../src/store/postgres/open-database.ts';
-import { monthOf, MonthlyPartitions } from '../src/store/postgres/partitions.ts';
+import { monthOf, RunPartitions } from '../src/store/postgres/partitions.ts';
 import { SQL } from '../src/store/postgres/statements.ts';
 import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
 import type { Indexes } from './insert-ceiling.ts';
@@ -45,7 +45,7 @@ export async function postgresInsertRate(url: string, spec: WorkspaceSpec, now: 
     await pool.query({ ...SQL.insertWorkspace, values: [randomUUID(), 'ceiling'] });
     const ws = (await pool.query<{ num: number }>({ ...SQL.workspaceByName, values: ['ceiling'] })).rows[0].num;
     const runs = () => workspaceRuns(spec, '00000000-0000-4000-8000-000000000000', now);
-    await new MonthlyPartitions(pool).ensureMonths((function* () {
+    await (await RunPartitions.open(pool)).ensureMonths((function* () {
       for (const run of runs()) yield monthOf(run.createdAt);
     })());
     let seconds = 0;

@@ -1,9 +1,9 @@
 /**
  * PostgreSQL upkeep as an operator meets it: `runledger migrate` run by
  * several processes at once, partitions made on the fly for any month an
- * import reaches, and `runledger prune` dropping whole months past the
- * 365-day reach of GET /runs (and nothing younger), from another process
- * while a store is open.
+ * import reaches, and `runledger prune` dropping whole partitions (quarters,
+ * or months in a database made before schema 4) past the 365-day reach of
+ * GET /runs (and nothing younger), from another process while a store is open.
  */
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
@@ -15,7 +15,8 @@ import type { ImportItem } from '../src/domain/import-line.ts';
 import type { Run } from '../src/domain/run.ts';
 import { MICROS_PER_DAY, nowMicros, type Micros } from '../src/domain/timestamp.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
-import { SCHEMA_VERSION } from '../src/store/postgres/migrations.ts';
+import { migrate, SCHEMA_VERSION } from '../src/store/postgres/migrations.ts';
+import { connectionPool } from '../src/store/postgres/open-database.ts';
 import { runCli } from './support/cli.ts';
 import { postgres, type TestDatabase } from './support/stores.ts';
 
@@ -29,8 +30,8 @@ after(async () => {
   await db?.drop();
 });
 
-async function partitions(): Promise<string[]> {
-  const client = new pg.Client({ connectionString: db.url });
+async function partitions(url = db.url): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
   await client.connect();
   try {
     const { rows } = await client.query<{ name: string }>(
@@ -42,9 +43,11 @@ async function partitions(): Promise<string[]> {
   }
 }
 
-const partitionOf = (micros: Micros): string => {
+/** The partition holding a time: named for its first month, a quarter's in a new database, a month's in one made before schema 4. */
+const partitionOf = (micros: Micros, span: 1 | 3 = 3): string => {
   const date = new Date(micros / 1000);
-  return `runs_p${date.getUTCFullYear()}${String(date.getUTCMonth() + 1).padStart(2, '0')}`;
+  const first = date.getUTCMonth() - (date.getUTCMonth() % span);
+  return `runs_p${date.getUTCFullYear()}${String(first + 1).padStart(2, '0')}`;
 };
 
 const NOW = nowMicros();
@@ -84,7 +87,7 @@ test('migrate: several processes at once apply each version once and make the co
   }
 });
 
-test('import makes any month it reaches; prune drops the months past 365 days and only those', async () => {
+test('import makes any month it reaches; prune drops the quarters past 365 days and only those', async () => {
   const ids = {
     ancient: 'a0000000-0000-4000-8000-000000000001',
     old: 'a0000000-0000-4000-8000-000000000002',
@@ -96,14 +99,14 @@ test('import makes any month it reaches; prune drops the months past 365 days an
     const runs = (await store.workspace('upkeep', true))!;
     const result = await runs.importRuns([
       imported(runs.workspaceId, ids.ancient, ago(800), 1),
-      imported(runs.workspaceId, ids.old, ago(400), 2),
+      imported(runs.workspaceId, ids.old, ago(500), 2),
       imported(runs.workspaceId, ids.reachable, ago(364), 3),
       imported(runs.workspaceId, ids.future, ago(-400), 4),
     ]);
     assert.deepEqual(result.rejected, []);
     assert.equal(result.inserted, 4);
     const before = await partitions();
-    for (const at of [ago(800), ago(400), ago(364), ago(-400)]) assert.ok(before.includes(partitionOf(at)), `${partitionOf(at)} made by the import`);
+    for (const at of [ago(800), ago(500), ago(364), ago(-400)]) assert.ok(before.includes(partitionOf(at)), `${partitionOf(at)} made by the import`);
 
     const refused = await runCli(['prune', '--older-than', '30d', '--db', db.url]);
     assert.notEqual(refused.code, 0);
@@ -113,8 +116,8 @@ test('import makes any month it reaches; prune drops the months past 365 days an
     const pruned = await runCli(['prune', '--older-than', '365d', '--db', db.url]);
     assert.equal(pruned.code, 0, pruned.stderr);
     const remaining = await partitions();
-    assert.ok(!remaining.includes(partitionOf(ago(800))) && !remaining.includes(partitionOf(ago(400))), `old months dropped: ${remaining}`);
-    assert.ok(remaining.includes(partitionOf(ago(364))) && remaining.includes(partitionOf(ago(-400))), `young months kept: ${remaining}`);
+    assert.ok(!remaining.includes(partitionOf(ago(800))) && !remaining.includes(partitionOf(ago(500))), `old quarters dropped: ${remaining}`);
+    assert.ok(remaining.includes(partitionOf(ago(364))) && remaining.includes(partitionOf(ago(-400))), `young quarters kept: ${remaining}`);
     assert.equal(await runs.getRun(ids.old), null);
     assert.equal((await runs.getRun(ids.reachable))?.run.createdAt, ago(364));
 
@@ -159,6 +162,40 @@ test('an import takes the statistics of the months it grew by a tenth or more, a
     assert.equal(after.get(partitionOf(touched)), before.get(partitionOf(touched)), 'a month grown by 1 % is left to autovacuum');
   } finally {
     await store.close();
+  }
+});
+
+test('a database made before schema 4 goes on with monthly partitions: made, and pruned, a month at a time', async () => {
+  const old = await postgres.create();
+  try {
+    const pool = connectionPool(old.url, 1);
+    try {
+      await migrate(pool, 3);
+      // What runledger made on start at schema 3: this month's partition, among others.
+      const today = new Date(NOW / 1000);
+      const [from, to] = [0, 1].map((k) => Date.UTC(today.getUTCFullYear(), today.getUTCMonth() + k, 1) * 1000);
+      await pool.query(`CREATE TABLE ${partitionOf(NOW, 1)} PARTITION OF runs FOR VALUES FROM (${from}) TO (${to})`);
+    } finally {
+      await pool.end();
+    }
+    const store = await PostgresStore.open({ url: old.url, poolSize: 2 });
+    try {
+      const runs = (await store.workspace('monthly', true))!;
+      const [gone, kept] = ['c0000000-0000-4000-8000-000000000001', 'c0000000-0000-4000-8000-000000000002'];
+      // 400 days ago: its month ends before the cutoff, though its quarter might not.
+      const result = await runs.importRuns([imported(runs.workspaceId, gone, ago(400), 1), imported(runs.workspaceId, kept, ago(364), 2)]);
+      assert.equal(result.inserted, 2);
+      const before = await partitions(old.url);
+      for (const at of [ago(400), ago(364), NOW, ago(-40)]) assert.ok(before.includes(partitionOf(at, 1)), `${partitionOf(at, 1)} made: ${before}`);
+      const pruned = await runCli(['prune', '--older-than', '365d', '--db', old.url]);
+      assert.equal(pruned.code, 0, pruned.stderr);
+      assert.equal(await runs.getRun(gone), null);
+      assert.equal((await runs.getRun(kept))?.run.createdAt, ago(364));
+    } finally {
+      await store.close();
+    }
+  } finally {
+    await old.drop();
   }
 });
 

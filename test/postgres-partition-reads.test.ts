@@ -1,6 +1,6 @@
 /**
- * A page whose window lies in one month is read from that month's partition
- * directly (MonthlyPartitions.holding): a generic plan on runs locks and
+ * A page whose window lies in one partition is read from that partition
+ * directly (RunPartitions.holding): a generic plan on runs locks and
  * prunes every partition each time. Which table a page reads must never
  * change what it holds.
  */
@@ -15,13 +15,15 @@ import { seedRuns } from '../src/domain/seed-runs.ts';
 import { MICROS_PER_DAY, nowMicros } from '../src/domain/timestamp.ts';
 import { listRuns } from '../src/store/postgres/list-runs.ts';
 import { connectionPool } from '../src/store/postgres/open-database.ts';
-import { MonthlyPartitions, monthOf, monthStart, partitionName } from '../src/store/postgres/partitions.ts';
+import { monthOf, monthStart, partitionOf, RunPartitions } from '../src/store/postgres/partitions.ts';
 import { PostgresStore } from '../src/store/postgres/postgres-store.ts';
 import { ReadPipeline } from '../src/store/postgres/read-pipeline.ts';
 import { postgres, type TestDatabase } from './support/stores.ts';
 
 const NOW = nowMicros();
 const MONTH = monthOf(NOW);
+/** A new database's partitions are quarters (partitions.ts, Span). */
+const SPAN = 3;
 const DAY = MICROS_PER_DAY;
 let db: TestDatabase;
 let pool: pg.Pool;
@@ -47,23 +49,25 @@ after(async () => {
   await db?.drop();
 });
 
-test('holding: the month partition only for a window inside one month this process knows, and not one prune may drop', async () => {
-  const partitions = new MonthlyPartitions(pool);
-  const start = Math.max(monthStart(MONTH), NOW - DAY);
-  assert.equal(partitions.holding(start, NOW, NOW), 'runs', 'a month this process has not made or found');
+test('holding: the partition only for a window inside one partition this process knows, and not one prune may drop', async () => {
+  const partitions = await RunPartitions.open(pool);
+  const first = MONTH - (MONTH % SPAN);
+  const start = Math.max(monthStart(first), NOW - DAY);
+  assert.equal(partitions.holding(start, NOW, NOW), 'runs', 'a partition this process has not made or found');
   await partitions.ensureAhead(NOW);
-  assert.equal(partitions.holding(start, NOW, NOW), partitionName(MONTH));
-  assert.equal(partitions.holding(monthStart(MONTH) - DAY, NOW, NOW), 'runs', 'a window across two months');
+  assert.equal(partitions.holding(start, NOW, NOW), partitionOf(MONTH, SPAN));
+  assert.equal(partitions.holding(monthStart(first), monthStart(first + SPAN) - 1, NOW), partitionOf(MONTH, SPAN), 'a window across the months of one partition');
+  assert.equal(partitions.holding(monthStart(first) - DAY, NOW, NOW), 'runs', 'a window across two partitions');
   const yearAgo = monthOf(NOW - 365 * DAY);
   await partitions.ensureMonths([yearAgo]);
-  assert.equal(partitions.holding(monthStart(yearAgo), monthStart(yearAgo) + DAY, NOW), 'runs', 'a month prune may drop');
+  assert.equal(partitions.holding(monthStart(yearAgo), monthStart(yearAgo) + DAY, NOW), 'runs', 'a partition prune may drop');
   partitions.forget();
-  assert.equal(partitions.holding(start, NOW, NOW), 'runs', 'forgotten months are looked up again first');
+  assert.equal(partitions.holding(start, NOW, NOW), 'runs', 'forgotten partitions are looked up again first');
 });
 
 test('a page read on its partition is byte for byte the page read through runs, whatever the filters and position', async () => {
   // Last month: whole, and full of runs whatever today's date.
-  const table = partitionName(MONTH - 1);
+  const table = partitionOf(MONTH - 1, SPAN);
   const [start, end] = [monthStart(MONTH - 1), monthStart(MONTH) - 1];
   const queries: ListQuery[] = [
     { start, end, workflowIds: [], statuses: [], credentialIds: [], limit: 1000 },
@@ -88,11 +92,12 @@ test('a page read on its partition is byte for byte the page read through runs, 
   assert.ok(onPartition.every((r) => r.name.endsWith(`@${table.slice(-6)}`)), JSON.stringify(onPartition.map((r) => r.name)));
 });
 
-test('a partition dropped by hand after the store found it: its month is read through runs, empty, not an error', async () => {
+test('a partition dropped by hand after the store found it: its months are read through runs, empty, not an error', async () => {
   const store = await PostgresStore.open({ url: db.url, poolSize: 1 });
   try {
     const runs = (await store.workspace('dropped', true))!;
-    const month = MONTH - 2;
+    // Two partitions back: not the one of this month, which the other tests read.
+    const month = MONTH - 2 * SPAN;
     const run: Run = {
       sessionId: randomUUID(),
       workspaceId: runs.workspaceId,
@@ -104,11 +109,11 @@ test('a partition dropped by hand after the store found it: its month is read th
       dryRun: false,
       credentialId: null,
     };
-    // The import makes the store find the month, so its pages read the partition.
+    // The import makes the store find the partition, so pages of its months read it.
     assert.equal((await runs.importRuns(numberedItems([run]))).inserted, 1);
     const window: ListQuery = { start: monthStart(month), end: monthStart(month + 1) - 1, workflowIds: [], statuses: [], credentialIds: [], limit: 10 };
     assert.equal((await runs.listRuns(window)).count, 1);
-    await pool.query(`DROP TABLE ${partitionName(month)}`);
+    await pool.query(`DROP TABLE ${partitionOf(month, SPAN)}`);
     const page = await runs.listRuns(window);
     assert.deepEqual([page.count, page.body.toString()], [0, '[]']);
   } finally {

@@ -15,13 +15,14 @@ const days = (text: string): number => {
 };
 
 /**
- * PostgreSQL only: it drops whole monthly partitions, which costs nothing
- * however many runs they hold. The SQLite store keeps every run, so on it
- * the command says so and fails rather than pretend to have pruned.
+ * PostgreSQL only: it drops whole partitions (quarters, or months in a
+ * database made before schema 4), which costs nothing however many runs
+ * they hold. The SQLite store keeps every run, so on it the command says
+ * so and fails rather than pretend to have pruned.
  */
 export const pruneCommand = () =>
   new Command('prune')
-    .description('PostgreSQL: drop the monthly partitions of runs entirely older than the cutoff (at least 365d)')
+    .description('PostgreSQL: drop the partitions of runs (quarters) entirely older than the cutoff (at least 365d)')
     .requiredOption('--older-than <days>', 'age cutoff, e.g. 365d', days)
     .addOption(dbOption())
     .action((flags: { olderThan: number; db?: string }) =>

@@ -99,8 +99,8 @@ export interface RunStore {
   /** Throws when the database cannot be reached. */
   ping(): Promise<void>;
   /**
-   * Drops, whole, the stored months that end at or before cutoff; returns
-   * what it dropped. Only where that costs nothing (PostgreSQL's monthly
+   * Drops, whole, the stored ranges of time that end at or before cutoff;
+   * returns what it dropped. Only where that costs nothing (PostgreSQL's
    * partitions): SQLite keeps every run and has no prune.
    */
   prune?(cutoff: Micros): Promise<string[]>;

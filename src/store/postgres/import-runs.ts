@@ -8,7 +8,7 @@ import { toDbTextOrNull } from './nul-safe-text.ts';
 import { BatchPipeline } from '../batch-pipeline.ts';
 import { copyFields, copyRows } from './copy-rows.ts';
 import { inTransaction } from './in-transaction.ts';
-import { monthOf, type Month, type MonthlyPartitions } from './partitions.ts';
+import { monthOf, type Month, type RunPartitions } from './partitions.ts';
 import { SQL } from './statements.ts';
 
 export const IMPORT_BATCH = 5000;
@@ -27,7 +27,7 @@ const NO_PARTITION = '23514';
  */
 export async function importRuns(
   pool: pg.Pool,
-  partitions: MonthlyPartitions,
+  partitions: RunPartitions,
   ws: number,
   items: AsyncIterable<ImportItem> | Iterable<ImportItem>,
 ): Promise<ImportResult> {
@@ -95,7 +95,7 @@ class ReadyBatch {
 
 async function storeBatch(
   pool: pg.Pool,
-  partitions: MonthlyPartitions,
+  partitions: RunPartitions,
   ws: number,
   { items, latest, months }: ReadyBatch,
   tally: ImportTally,

@@ -55,14 +55,14 @@ function combinations(filters: Filter[]): number[][] {
  * that position (never after the window's end), $6 the limit, then the shared
  * filters' values, then each fanned-out filter's values. Each arm is ordered
  * and limited on its own so that PostgreSQL reads it as a backwards index
- * range scan (an Append over the window's monthly partitions, newest first)
+ * range scan (an Append over the window's partitions, newest first)
  * that stops after `limit` rows, and merges the arms with a Merge Append.
  *
  * The row value ($4, $5) bounds the scan from above; `created_at <= $3` is
  * there only for partition pruning, so $3 is the cursor's time when there is
- * one: a deep page then starts no scan in the months after it (a year's
- * window with the cursor at day 300: 5 partitions scanned against 14,
- * and 10-15 % less of PostgreSQL's CPU), and a prepared merge of arms writes it
+ * one: a deep page then starts no scan in the partitions after it (a
+ * year's window with the cursor at day 300: 5 monthly partitions scanned
+ * against 14, and 10-15 % less of PostgreSQL's CPU), and a prepared merge of arms writes it
  * as `<= ANY(ARRAY[$3])`, which prunes alike. Written plainly, PostgreSQL
  * pairs it with `>= $2` into a range of unknown bounds, which it guesses at
  * 0.5 % of the table when it makes the generic plan it caches. A window
@@ -75,7 +75,10 @@ function combinations(filters: Filter[]): number[][] {
  * index wins again. The price is building a one-element array for each run
  * read, about 0.15 µs (Q2's 500 runs: 660 against 531 µs of PostgreSQL's
  * CPU), so a single scan, whose plan the plan test finds right with the
- * plain bound, keeps it.
+ * plain bound, keeps it. So does a page read on one partition, where
+ * nothing is pruned: there, a window of one month in a quarter's partition
+ * made PostgreSQL take the ANY as an index condition, which PostgreSQL 15
+ * reads in no useful order, and sort each arm (plan test, last month).
  */
 function listSql(read: Read, prepared: boolean, table: string): string {
   const arms = combinations(read.fannedOut);
@@ -84,7 +87,7 @@ function listSql(read: Read, prepared: boolean, table: string): string {
   const where = [
     'workspace = $1',
     'created_at >= $2',
-    prepared && arms.length > 1 ? 'created_at <= ANY(ARRAY[$3::bigint])' : 'created_at <= $3',
+    prepared && arms.length > 1 && table === 'runs' ? 'created_at <= ANY(ARRAY[$3::bigint])' : 'created_at <= $3',
     '(created_at, session_id) < ($4, $5::uuid)',
     ...read.shared.map((f, i) =>
       f.values.length === 1 ? `${f.column} = $${7 + i}::${cast(f)}` : `${f.column} = ANY($${7 + i}::${cast(f)}[])`,
@@ -157,8 +160,8 @@ function pageBytes(parts: string[]): Buffer {
  * ones inline the values into a COPY, which takes no parameters, and is
  * planned for them.
  *
- * `table` is runs, or the one monthly partition that holds the whole window
- * (partitions.ts, MonthlyPartitions.holding). A generic plan on runs locks
+ * `table` is runs, or the one partition that holds the whole window
+ * (partitions.ts, RunPartitions.holding). A generic plan on runs locks
  * every partition and prunes them as it starts: pgbench at 10 clients ran an
  * empty page (Q8) at 66,200 tps through runs and 76,400 on its partition, and
  * over HTTP 7 days of failed runs served 11 % more. A page in parts names its

@@ -7,7 +7,7 @@ import { ReaderPool } from '../reader-pool.ts';
 import { inTransaction } from './in-transaction.ts';
 import { openDatabase } from './open-database.ts';
 import type { PostgresReaderData } from './reader-thread.ts';
-import { MonthlyPartitions } from './partitions.ts';
+import { RunPartitions } from './partitions.ts';
 import { SQL, type WorkspaceRef } from './statements.ts';
 import { KeyCache } from './key-cache.ts';
 import { ReadPipeline } from './read-pipeline.ts';
@@ -46,14 +46,15 @@ export class PostgresStore implements RunStore {
     private readonly pool: pg.Pool,
     private readonly reads: ReadPipeline,
     private readonly largePages: ReaderPool,
-    private readonly partitions: MonthlyPartitions,
+    private readonly partitions: RunPartitions,
   ) {}
 
   /** Connects, migrates the schema and makes the coming months' partitions. */
   static async open(options: PostgresOptions): Promise<PostgresStore> {
     const pool = await openDatabase(options.url, options.poolSize);
-    const partitions = new MonthlyPartitions(pool);
+    let partitions: RunPartitions;
     try {
+      partitions = await RunPartitions.open(pool);
       await partitions.ensureAhead(nowMicros());
     } catch (error) {
       await pool.end();
@@ -115,7 +116,7 @@ export class PostgresStore implements RunStore {
     await this.pool.query(SQL.ping);
   }
 
-  /** Drops the monthly partitions that end at or before cutoff (runledger prune); returns their names. */
+  /** Drops the partitions that end at or before cutoff (runledger prune); returns their names. */
   prune(cutoff: Micros): Promise<string[]> {
     return this.partitions.dropBefore(cutoff);
   }

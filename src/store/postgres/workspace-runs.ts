@@ -15,7 +15,7 @@ import { listRuns } from './list-runs.ts';
 import type { ReadPipeline } from './read-pipeline.ts';
 import { fromDbText, toDbTextOrNull } from './nul-safe-text.ts';
 import { inTransaction } from './in-transaction.ts';
-import { monthOf, type MonthlyPartitions } from './partitions.ts';
+import { monthOf, type RunPartitions } from './partitions.ts';
 import { SQL, type RunRow, type WorkspaceRef } from './statements.ts';
 
 /** "relation does not exist". */
@@ -35,7 +35,7 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
     private readonly pool: pg.Pool,
     private readonly reads: ReadPipeline,
     private readonly largePages: ReaderPool,
-    private readonly partitions: MonthlyPartitions,
+    private readonly partitions: RunPartitions,
   ) {
     this.workspaceId = workspace.id;
     this.ws = workspace.num;
@@ -68,7 +68,7 @@ export class PostgresWorkspaceRuns implements WorkspaceRuns {
   async createRun(input: NewRun, idempotency?: Idempotency): Promise<CreatedRun> {
     const now = nowMicros();
     const createdAt = (await this.pool.query<{ at: Micros }>({ ...SQL.nextRunTime, values: [this.ws, now] })).rows[0].at;
-    // This month's partition and, ahead of time, next month's.
+    // This month's partition and, ahead of time, next month's (the same one inside a quarter).
     const month = monthOf(createdAt);
     await this.partitions.ensureMonths([month, month + 1]);
     const run = queuedRun(randomUUID(), this.workspaceId, input, createdAt);
