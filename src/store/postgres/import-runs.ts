@@ -22,8 +22,8 @@ const NO_PARTITION = '23514';
  * delete the runs that lines replace, if any; then COPY every line's run
  * in. All but the last batch commit without waiting for the disk; the last
  * one's durable commit flushes the WAL of all of them, so the answer still
- * comes only once the whole import is durable, and once the months it grew
- * have statistics again.
+ * comes only once the whole import is durable, and once the partitions it
+ * grew have statistics again.
  */
 export async function importRuns(
   pool: pg.Pool,
