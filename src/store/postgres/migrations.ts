@@ -18,8 +18,8 @@ export const PARTITION_LOCK = 0x72756e6c_0002;
  * milliseconds. session_id and workflow_id are uuid (16 bytes, not 36).
  *
  * runs is partitioned by ranges of created_at (partitions.ts makes them), so
- * that pruning drops whole tables and a list scan touches only the months in
- * its window. `json` is the run's list object, rendered once per write;
+ * that pruning drops whole tables and a list scan touches only the partitions
+ * in its window. `json` is the run's list object, rendered once per write;
  * `events` is the history as JSON [[status, micros], …], null while it is the
  * one implied by the run's fields (domain importedHistory), as for every
  * imported or untouched run; `inputs` is what POST /run kept.

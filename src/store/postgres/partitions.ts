@@ -13,13 +13,13 @@ const NAME = /^runs_p(\d{4})(\d{2})$/;
 export type Month = number;
 
 /**
- * Months a partition spans: 3 in a database made at schema 4 or later, 1
- * in one made before (migrations.ts records which). A year-long page reads every
- * partition of its window, and each costs PostgreSQL an index scan set up
- * and descended: for a rare credential's page of 330 runs over a year,
- * 1,265 µs of PostgreSQL's CPU through 13 monthly partitions, 1,043 through
- * 5 quarterly ones and 998 through one table (pgbench, 600,000 runs). The
- * price is that prune frees space a quarter at a time.
+ * Months a partition spans: 3 in a database made at schema 4 or later, 1 in
+ * one made before (migrations.ts records which). A year-long page reads
+ * every partition of its window, and each costs PostgreSQL an index scan
+ * set up and descended: for a rare credential's page of 330 runs over a
+ * year, 1,265 µs of PostgreSQL's CPU through 13 monthly partitions, 1,043
+ * through 5 quarterly ones and 998 through one table (pgbench, 600,000
+ * runs). The price is that prune frees space a quarter at a time.
  */
 export type Span = 1 | 3;
 
