@@ -1,7 +1,7 @@
 /**
  * Every query shape of the benchmark is read by index range scans that stop
  * at `limit`, on a table big enough for the planner to care (200,000 runs
- * over a year in 13 monthly partitions, ANALYZEd). The SQL explained is the
+ * over a year in 5 quarterly partitions, ANALYZEd). The SQL explained is the
  * store's own: listStatement builds it.
  *
  * What is forbidden, precisely:
