@@ -10,8 +10,7 @@ import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
 import Database from 'better-sqlite3';
 import type { ListQuery } from '../src/domain/list-query.ts';
-import { listPlan } from '../src/store/list-plan.ts';
-import { pageSql } from '../src/store/sqlite/list-runs.ts';
+import { listStatement } from '../src/store/sqlite/list-runs.ts';
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.ts';
 import { sqlite as sqliteKind, type TestDatabase } from './support/stores.ts';
 
@@ -49,13 +48,10 @@ after(async () => {
 
 for (const [name, shape] of Object.entries(SHAPES)) {
   test(`SQLite plan of ${name}`, () => {
-    const plan = listPlan(shape);
-    const params: Record<string, unknown> = { ws: 1, start: 0, end: 1, cursorAt: 1, cursorId: '~', limit: 500 };
-    plan.filters.forEach((_, i) => (params[`f${i}`] = '[]'));
-    plan.fanOut?.values.forEach((_, i) => (params[`o${i}`] = 'x'));
+    const { sql, params } = listStatement(1, shape);
     // A bare parameter as the LIMIT makes SQLite prepare the statement again at each execution (list-runs.ts); no plan shows it.
-    assert.doesNotMatch(pageSql(plan), /LIMIT @\w+\b(?! \+ 0)/);
-    const lines = (sqlite.prepare(`EXPLAIN QUERY PLAN ${pageSql(plan)}`).all(params) as Array<{ detail: string }>).map((r) => r.detail);
+    assert.doesNotMatch(sql, /LIMIT @\w+\b(?! \+ 0)/);
+    const lines = (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((r) => r.detail);
     const reads = lines.filter((l) => / runs\b/.test(l));
     assert.ok(reads.length > 0, lines.join('\n'));
     for (const line of reads) {
@@ -67,3 +63,10 @@ for (const [name, shape] of Object.entries(SHAPES)) {
     assert.ok(!lines.some((l) => l.includes('TEMP B-TREE')), lines.join('\n'));
   });
 }
+
+test('statuses × workflows: one arm per (status, workflow) pair, each read on runs_by_status_workflow', () => {
+  const { sql, params } = listStatement(1, SHAPES['Q4 two statuses x three workflows']);
+  const reads = (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((r) => r.detail).filter((l) => / runs\b/.test(l));
+  assert.equal(reads.length, 6, reads.join('\n'));
+  for (const line of reads) assert.match(line, /^SEARCH runs USING COVERING INDEX runs_by_status_workflow \(workspace=\? AND status=\? AND workflow_id=\? AND created_at>\? AND created_at<\?\)$/);
+});

@@ -146,6 +146,20 @@ eachStore('GET /runs results (contract section 4)', (api) => {
     assert.deepEqual(await ids(client, [['statuses', statuses.join(',')], ['credential_ids', 'cred-1,cred-3']]), sorted([runs[1], runs[3]]));
   });
 
+  test('statuses × workflows: the runs of every pair, newest first across pairs, cut at the limit', async () => {
+    const { client } = await api().workspace();
+    const workflows = [randomUUID(), randomUUID(), randomUUID()];
+    const statuses = ['execution.failed', 'execution.stopped', 'execution.success'];
+    // Runs of every (status, workflow) pair, interleaved in the last 12 hours, so a page mixes all the pairs it asks for.
+    const runs = Array.from({ length: 36 }, (_, i) => importRun({ workflow_id: workflows[i % 3], status: statuses[Math.floor(i / 3) % 3], created_at: ago(i * 20 * 60_000 + 1) }));
+    await importAll(client, runs);
+    const wanted = sorted(runs.filter((_, i) => i % 3 !== 2 && Math.floor(i / 3) % 3 !== 2));
+    const query = { statuses: `${statuses[0]},${statuses[1]}`, workflow_ids: `${workflows[0]},${workflows[1]}` };
+    assert.equal(wanted.length, 16);
+    assert.deepEqual(await ids(client, query), wanted);
+    assert.deepEqual(await ids(client, { ...query, limit: '5' }), wanted.slice(0, 5));
+  });
+
   test('the many-valued filter reads the right rows when runs of other values are far more numerous', async () => {
     const { client } = await api().workspace();
     const rare = Array.from({ length: 5 }, (_, i) => importRun({ status: 'execution.paused', created_at: ago(i * 4 * HOUR + 1) }));

@@ -74,6 +74,9 @@ const MIGRATIONS: readonly string[] = [
   // checked in the table cost one lookup per candidate (Q4: about 2.6 per
   // run returned); list-runs.ts reads a page's keys from the index alone.
   ACCESS_INDEXES_V2,
+  // A page filtered by statuses and workflows both (Q4) reads one arm per
+  // (status, workflow) pair here, each exactly its runs (list-runs.ts).
+  'CREATE INDEX runs_by_status_workflow ON runs (workspace, status, workflow_id, created_at, session_id)',
 ];
 
 export function migrate(db: Database.Database): void {
