@@ -62,3 +62,8 @@ export function listPlan(query: ListQuery): ListPlan {
   ].join(',');
   return { filters, fanOut, index, shape };
 }
+
+/** Every combination of one value index per fanned-out filter: the arms a store merges. */
+export function combinations(filters: readonly Filter[]): number[][] {
+  return filters.reduce<number[][]>((acc, f) => acc.flatMap((c) => f.values.map((_, i) => [...c, i])), [[]]);
+}

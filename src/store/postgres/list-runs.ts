@@ -1,5 +1,5 @@
 import type { ListQuery } from '../../domain/list-query.ts';
-import { listPlan, MAX_FAN_OUT, type Filter } from '../list-plan.ts';
+import { combinations, listPlan, MAX_FAN_OUT, type Filter } from '../list-plan.ts';
 import { LARGE_PAGE, type RunPage } from '../run-store.ts';
 import { copyPage } from './copy-page.ts';
 import { toDbText } from './nul-safe-text.ts';
@@ -30,9 +30,9 @@ function readOf(query: ListQuery): Read {
   const plan = listPlan(query);
   const all = plan.fanOut === undefined ? plan.filters : [...plan.filters, plan.fanOut];
   const multi = all.filter((f) => f.values.length > 1);
-  const combinations = multi.reduce((n, f) => n * f.values.length, 1);
+  const arms = multi.reduce((n, f) => n * f.values.length, 1);
   const [shared, fannedOut] =
-    combinations <= MAX_FAN_OUT ? [all.filter((f) => f.values.length === 1), multi] : [plan.filters, plan.fanOut ? [plan.fanOut] : []];
+    arms <= MAX_FAN_OUT ? [all.filter((f) => f.values.length === 1), multi] : [plan.filters, plan.fanOut ? [plan.fanOut] : []];
   const name = [
     ...shared.map((f) => `${f.column}${f.values.length === 1 ? '=' : ' in'}`),
     ...fannedOut.map((f) => `${f.column}*${f.values.length}`),
@@ -44,11 +44,6 @@ function readOf(query: ListQuery): Read {
 const dbValue = (f: Filter, value: string): string => (f.column === 'credential_id' ? toDbText(value) : value);
 
 const cast = (f: Filter): string => (f.column === 'workflow_id' ? 'uuid' : 'text');
-
-/** Every combination of one value index per fanned-out filter. */
-function combinations(filters: Filter[]): number[][] {
-  return filters.reduce<number[][]>((acc, f) => acc.flatMap((c) => f.values.map((_, i) => [...c, i])), [[]]);
-}
 
 /**
  * $1 workspace, $2..$3 the window up to where the page continues, ($4, $5)

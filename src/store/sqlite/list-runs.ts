@@ -1,6 +1,6 @@
 import type Database from 'better-sqlite3';
 import type { ListQuery } from '../../domain/list-query.ts';
-import { listPlan, MAX_FAN_OUT, type Filter, type FilterColumn, type ListPlan } from '../list-plan.ts';
+import { combinations, listPlan, MAX_FAN_OUT, type Filter, type FilterColumn, type ListPlan } from '../list-plan.ts';
 import type { RunPage } from '../run-store.ts';
 
 /** Greater than any session_id: with it, a cursor at `end` excludes nothing at `end`. */
@@ -25,19 +25,18 @@ interface Read {
 const PAIRED: readonly FilterColumn[] = ['status', 'workflow_id'];
 
 function readOf(plan: ListPlan): Read {
-  const index = plan.index && `runs_by_${plan.index.replace('_id', '')}`;
-  const fanOut = plan.fanOut;
-  const other = plan.filters.length === 1 ? plan.filters[0] : undefined;
-  if (fanOut !== undefined && other !== undefined && other.values.length > 1 && PAIRED.includes(fanOut.column) && PAIRED.includes(other.column)) {
-    if (fanOut.values.length * other.values.length <= MAX_FAN_OUT) {
-      return { index: 'runs_by_status_workflow', filters: [], arms: [fanOut, other], key: `${plan.shape},pairs*${other.values.length}` };
-    }
-  }
-  return { index, filters: plan.filters, arms: fanOut ? [fanOut] : [], key: plan.shape };
+  const { fanOut, filters } = plan;
+  const other = filters.length === 1 ? filters[0] : undefined;
+  const paired =
+    fanOut !== undefined &&
+    other !== undefined &&
+    other.values.length > 1 &&
+    PAIRED.includes(fanOut.column) &&
+    PAIRED.includes(other.column) &&
+    fanOut.values.length * other.values.length <= MAX_FAN_OUT;
+  if (paired) return { index: 'runs_by_status_workflow', filters: [], arms: [fanOut, other], key: `${plan.shape},pairs*${other.values.length}` };
+  return { index: plan.index && `runs_by_${plan.index.replace('_id', '')}`, filters, arms: fanOut ? [fanOut] : [], key: plan.shape };
 }
-
-/** Every combination of one value index per fanned-out filter. */
-const combinations = (arms: Filter[]): number[][] => arms.reduce<number[][]>((acc, f) => acc.flatMap((c) => f.values.map((_, i) => [...c, i])), [[]]);
 
 function armSql(read: Read, combination: number[], columns: string): string {
   const where = [
