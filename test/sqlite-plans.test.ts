@@ -48,10 +48,10 @@ after(async () => {
 
 for (const [name, shape] of Object.entries(SHAPES)) {
   test(`SQLite plan of ${name}`, () => {
-    const { sql, params } = listStatement(1, shape);
+    const { sql: sqlOf, params } = listStatement(1, shape);
     // A bare parameter as the LIMIT makes SQLite prepare the statement again at each execution (list-runs.ts); no plan shows it.
-    assert.doesNotMatch(sql, /LIMIT @\w+\b(?! \+ 0)/);
-    const lines = (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((r) => r.detail);
+    assert.doesNotMatch(sqlOf(), /LIMIT @\w+\b(?! \+ 0)/);
+    const lines = (sqlite.prepare(`EXPLAIN QUERY PLAN ${sqlOf()}`).all(params) as Array<{ detail: string }>).map((r) => r.detail);
     const reads = lines.filter((l) => / runs\b/.test(l));
     assert.ok(reads.length > 0, lines.join('\n'));
     for (const line of reads) {
@@ -65,8 +65,8 @@ for (const [name, shape] of Object.entries(SHAPES)) {
 }
 
 test('statuses × workflows: one arm per (status, workflow) pair, each read on runs_by_status_workflow', () => {
-  const { sql, params } = listStatement(1, SHAPES['Q4 two statuses x three workflows']);
-  const reads = (sqlite.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(params) as Array<{ detail: string }>).map((r) => r.detail).filter((l) => / runs\b/.test(l));
+  const { sql: sqlOf, params } = listStatement(1, SHAPES['Q4 two statuses x three workflows']);
+  const reads = (sqlite.prepare(`EXPLAIN QUERY PLAN ${sqlOf()}`).all(params) as Array<{ detail: string }>).map((r) => r.detail).filter((l) => / runs\b/.test(l));
   assert.equal(reads.length, 6, reads.join('\n'));
   for (const line of reads) assert.match(line, /^SEARCH runs USING COVERING INDEX runs_by_status_workflow \(workspace=\? AND status=\? AND workflow_id=\? AND created_at>\? AND created_at<\?\)$/);
 });

@@ -57,8 +57,8 @@ const cast = (f: Filter): string => (f.column === 'workflow_id' ? 'uuid' : 'text
  * there only for partition pruning, so $3 is the cursor's time when there is
  * one: a deep page then starts no scan in the partitions after it (a
  * year's window with the cursor at day 300: 5 monthly partitions scanned
- * against 14, and 10-15 % less of PostgreSQL's CPU), and a prepared merge of arms writes it
- * as `<= ANY(ARRAY[$3])`, which prunes alike. Written plainly, PostgreSQL
+ * against 14, and 10-15 % less of PostgreSQL's CPU), and a prepared merge
+ * of arms writes it as `<= ANY(ARRAY[$3])`, which prunes alike. Written plainly, PostgreSQL
  * pairs it with `>= $2` into a range of unknown bounds, which it guesses at
  * 0.5 % of the table when it makes the generic plan it caches. A window
  * that small makes every plan look cheap, and under a merge of limited arms

@@ -91,8 +91,12 @@ function pageSql(read: Read): string {
   );
 }
 
-/** The statement of one GET /runs query, its key among prepared statements, and its parameters; the plan test explains exactly this. */
-export function listStatement(workspace: number, query: ListQuery): { key: string; sql: string; params: Record<string, unknown> } {
+/**
+ * The statement of one GET /runs query: its key among prepared statements,
+ * its SQL (built only when the key is new: a page is a hot path), and its
+ * parameters. The plan test explains exactly this.
+ */
+export function listStatement(workspace: number, query: ListQuery): { key: string; sql: () => string; params: Record<string, unknown> } {
   const read = readOf(listPlan(query));
   const params: Record<string, unknown> = {
     ws: workspace,
@@ -107,7 +111,7 @@ export function listStatement(workspace: number, query: ListQuery): { key: strin
   };
   read.filters.forEach((f, i) => (params[`f${i}`] = f.values.length === 1 ? f.values[0] : JSON.stringify(f.values)));
   read.arms.forEach((f, k) => f.values.forEach((v, i) => (params[`a${k}_${i}`] = v)));
-  return { key: read.key, sql: pageSql(read), params };
+  return { key: read.key, sql: () => pageSql(read), params };
 }
 
 type PageRow = [count: number, body: Buffer];
@@ -121,7 +125,7 @@ export class RunLister {
     const { key, sql, params } = listStatement(workspace, query);
     let statement = this.statements.get(key);
     if (statement === undefined) {
-      statement = this.db.prepare(sql).raw(true);
+      statement = this.db.prepare(sql()).raw(true);
       this.statements.set(key, statement);
     }
     const [count, body] = statement.get(params) as PageRow;
