@@ -117,3 +117,11 @@ export const unavailable = (): ApiError =>
 
 /** An import line naming a run another workspace holds (session_id is unique across the installation). */
 export const foreignRun = (sessionId: string): string => `session_id ${sessionId} belongs to a run outside this workspace`;
+
+// Why an import line was skipped, as its answer reports it beside the line's number (contract section 8).
+
+export const lineNotJson = (): string => 'not valid JSON';
+
+export const lineTooLong = (maxBytes: number): string => `longer than ${maxBytes} bytes`;
+
+export const foreignWorkspace = (workspaceId: string): string => `workspace_id ${workspaceId} is not this key's workspace`;

@@ -1,4 +1,4 @@
-import { ApiError, notAnObject } from './errors.ts';
+import { ApiError, foreignWorkspace, lineNotJson, lineTooLong, notAnObject } from './errors.ts';
 import { checkObject } from './check.ts';
 import type { Run } from './run.ts';
 import { ImportLine, type ImportLineInput, type ImportResult } from './schemas.ts';
@@ -17,12 +17,12 @@ function readImportLine(text: string, line: number, workspaceId: string): Import
   try {
     parsed = JSON.parse(text);
   } catch {
-    return { line, error: 'not valid JSON' };
+    return { line, error: lineNotJson() };
   }
   try {
     const input = checkObject<ImportLineInput>(ImportLine, parsed, () => notAnObject('the line'));
     if (input.workspace_id !== undefined && input.workspace_id.toLowerCase() !== workspaceId) {
-      return { line, error: `workspace_id ${input.workspace_id} is not this key's workspace` };
+      return { line, error: foreignWorkspace(input.workspace_id) };
     }
     return {
       line,
@@ -50,13 +50,13 @@ export function* numberedItems(runs: Iterable<Run>): Generator<ImportItem> {
   for (const run of runs) yield { line: (line += 1), run };
 }
 
-export const MAX_IMPORT_LINE = 1024 * 1024;
-export const MAX_REPORTED_REJECTIONS = 10_000;
+const MAX_IMPORT_LINE = 1024 * 1024;
+const MAX_REPORTED_REJECTIONS = 10_000;
 
 /** The import items of an NDJSON byte stream; blank lines are skipped but keep their number. */
 export async function* importItems(chunks: AsyncIterable<Buffer | string> | Iterable<Buffer | string>, workspaceId: string): AsyncGenerator<ImportItem> {
   for await (const item of ndjsonLines(chunks, MAX_IMPORT_LINE)) {
-    if ('tooLong' in item) yield { line: item.line, error: `longer than ${MAX_IMPORT_LINE} bytes` };
+    if ('tooLong' in item) yield { line: item.line, error: lineTooLong(MAX_IMPORT_LINE) };
     else if (item.text.trim() !== '') yield readImportLine(item.text, item.line, workspaceId);
   }
 }
