@@ -2,12 +2,12 @@ import Fastify, { LogController, type FastifyInstance, type preParsingAsyncHookH
 import swagger from '@fastify/swagger';
 import swaggerUi from '@fastify/swagger-ui';
 import type { Config } from '../config.ts';
-import { BODY_LIMIT, unsupportedMediaType } from '../domain/errors.ts';
+import { BODY_LIMIT, HEADER_LIMIT, unsupportedMediaType } from '../domain/errors.ts';
 import { NoQuery } from '../domain/schemas.ts';
 import { openStore } from '../store/open-store.ts';
 import type { RunStore } from '../store/run-store.ts';
 import { authenticator } from './authenticate.ts';
-import { errorHandler, routeNotFound } from './error-handler.ts';
+import { clientErrorHandler, errorHandler, routeNotFound } from './error-handler.ts';
 import { validatorCompiler } from './validator.ts';
 import { createRunRoute } from './routes/create-run.ts';
 import { getRunRoute } from './routes/get-run.ts';
@@ -43,14 +43,17 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     bodyLimit: BODY_LIMIT,
     // A list parameter takes 1000 values (1000 UUIDs are 37 KB); node's default of 16 KiB for the request line and headers would refuse it.
-    http: { maxHeaderSize: 1024 * 1024 },
+    http: { maxHeaderSize: HEADER_LIMIT },
+    // What node refuses (malformed HTTP, headers over the limit) still gets the contract's error shape.
+    clientErrorHandler,
     // Repeats, brackets and order matter to the query rules: validator.ts reads the raw pairs.
     routerOptions: { querystringParser: (query) => new URLSearchParams(query) as unknown as Record<string, unknown> },
     // A client that stops reading its page would otherwise hold the socket, the
     // page's memory and, for a large page, one of the reader pool's slots for as
     // long as it stays connected. A slow client that still reads is progress.
     connectionTimeout: config.idleTimeout * 1000,
-    return503OnClosing: true,
+    // Fastify's own 503 while closing has its own body; keyed routes and /readyz answer the contract's instead (closing below).
+    return503OnClosing: false,
     // A path with broken percent-encoding never reaches a route; it still gets the contract's error shape.
     frameworkErrors: errorHandler,
   });
@@ -61,8 +64,14 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
   app.setNotFoundHandler((request) => {
     throw routeNotFound(request);
   });
+  // Set once close() begins: a request that still comes (pipelined on a connection in use) is refused, not served by a closing store.
+  let closing = false;
+  const isClosing = () => closing;
+  app.addHook('preClose', async () => {
+    closing = true;
+  });
   // Hooks go only on the routes that need them: a global hook costs every request a promise and a tick.
-  const authenticate = authenticator(runStore, config.rateLimit);
+  const authenticate = authenticator(runStore, config.rateLimit, isClosing);
   app.addHook('onRoute', (route) => {
     if ((route.config as { keyed?: boolean } | undefined)?.keyed) route.onRequest = authenticate;
     if ((route.schema as { body?: unknown } | undefined)?.body !== undefined) route.preParsing = jsonOnly;
@@ -79,7 +88,7 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
   await app.register(swaggerUi, { routePrefix: '/docs' });
   app.get('/openapi.json', { schema: { hide: true, querystring: NoQuery } }, async () => app.swagger());
 
-  healthRoutes(app, runStore);
+  healthRoutes(app, runStore, isClosing);
   listRunsRoute(app);
   getRunRoute(app);
   createRunRoute(app);

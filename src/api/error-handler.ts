@@ -1,5 +1,7 @@
-import type { FastifyError, FastifyReply, FastifyRequest } from 'fastify';
-import { ApiError, internalError, invalidPath, noRoute, notJson, payloadTooLarge, unavailable, unsupportedMediaType } from '../domain/errors.ts';
+import { STATUS_CODES } from 'node:http';
+import type { Socket } from 'node:net';
+import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
+import { ApiError, clientError, internalError, invalidPath, noRoute, notJson, payloadTooLarge, unavailable, unsupportedMediaType } from '../domain/errors.ts';
 import { isUnavailableError } from '../store/run-store.ts';
 
 /** The 404 of a request no route takes: by the not-found handler, or Fastify's own. */
@@ -26,4 +28,22 @@ export function errorHandler(this: unknown, error: FastifyError | Error, request
   const apiError = toApiError(error, request);
   if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
   return reply.code(apiError.status).headers(apiError.headers).type('application/json').send(apiError.toBody());
+}
+
+/**
+ * What node refuses before a request reaches Fastify: written straight to
+ * the socket, which is then closed, as node and Fastify's own handler do.
+ * A reset connection has no one left to answer.
+ */
+export function clientErrorHandler(this: FastifyInstance, error: Error & { code?: string }, socket: Socket): void {
+  if (error.code === 'ECONNRESET' || socket.destroyed) return;
+  const apiError = clientError(error.code);
+  this.log.debug({ err: error }, 'client error');
+  const body = JSON.stringify(apiError.toBody());
+  if (socket.writable) {
+    socket.write(
+      `HTTP/1.1 ${apiError.status} ${STATUS_CODES[apiError.status]}\r\nContent-Type: application/json\r\nContent-Length: ${Buffer.byteLength(body)}\r\nConnection: close\r\n\r\n${body}`,
+    );
+  }
+  socket.destroy(error);
 }

@@ -7,15 +7,18 @@ export const ERROR_CODES = {
   invalid_parameter: { status: 400, summary: 'a query parameter or body field is missing, malformed or out of range, or a single-valued parameter was given twice' },
   unknown_parameter: { status: 400, summary: 'a query parameter the endpoint does not know' },
   invalid_body: { status: 400, summary: 'the body is not valid JSON / NDJSON, or not an object' },
+  invalid_request: { status: 400, summary: 'the request is not valid HTTP/1.1 (node refused it before any route saw it)' },
   unauthorized: { status: 401, summary: 'missing, unknown or revoked cc-key' },
   not_found: { status: 404, summary: 'no such run in this workspace, or no such route' },
+  request_timeout: { status: 408, summary: 'the request did not arrive whole in time' },
   invalid_transition: { status: 409, summary: "an event that the run's current status does not allow" },
   idempotency_conflict: { status: 409, summary: 'an Idempotency-Key reused with a different body' },
   payload_too_large: { status: 413, summary: 'a body over the limit (1 MiB for JSON bodies)' },
   unsupported_media_type: { status: 415, summary: 'a body whose Content-Type the route does not take' },
   rate_limited: { status: 429, summary: 'too many requests for this key; Retry-After says when to come back' },
+  headers_too_large: { status: 431, summary: 'the request line and headers are over 1 MiB' },
   internal_error: { status: 500, summary: 'a bug in runledger: reported without details, logged in full' },
-  unavailable: { status: 503, summary: 'the database cannot be reached; Retry-After is set' },
+  unavailable: { status: 503, summary: 'the database cannot be reached, or the server is shutting down; Retry-After is set' },
 } as const;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
@@ -48,7 +51,7 @@ export class ApiError extends Error {
 }
 
 /** Quotes a client's value for an error message, cut short so that a huge value cannot make a huge error. */
-export function quote(value: unknown): string {
+function quote(value: unknown): string {
   const text = typeof value === 'string' ? value : JSON.stringify(value) ?? String(value);
   const cut = text.length > 80 ? `${text.slice(0, 80)}…` : text;
   return JSON.stringify(cut);
@@ -100,7 +103,7 @@ export const idempotencyConflict = (): ApiError =>
 export const payloadTooLarge = (): ApiError =>
   new ApiError('payload_too_large', `the body is over the limit of 1 MiB (${BODY_LIMIT.toLocaleString('en-US')} bytes)`);
 
-/** takes: the route as the contract writes it (POST /run/{session_id}) and the one type it takes; unknown where Fastify found no parser. */
+/** takes: the route as the contract writes it (POST /run/{session_id}/events) and the one type it takes; unknown where Fastify found no parser. */
 export const unsupportedMediaType = (takes?: { route: string; contentType: string }): ApiError =>
   new ApiError(
     'unsupported_media_type',
@@ -114,6 +117,20 @@ export const internalError = (): ApiError => new ApiError('internal_error', 'run
 
 export const unavailable = (): ApiError =>
   new ApiError('unavailable', 'the database cannot be reached; try again shortly', undefined, { 'retry-after': '1' });
+
+export const shuttingDown = (): ApiError =>
+  new ApiError('unavailable', 'runledger is shutting down; try again shortly', undefined, { 'retry-after': '1' });
+
+/** The largest request line and headers node takes (a list parameter of 1000 UUIDs is 37 KB). */
+export const HEADER_LIMIT = 1024 * 1024;
+
+/** What node refuses before Fastify sees a request, by node's error code; anything else is malformed HTTP. */
+export const clientError = (nodeCode: string | undefined): ApiError =>
+  nodeCode === 'ERR_HTTP_REQUEST_TIMEOUT'
+    ? new ApiError('request_timeout', 'the request did not arrive whole in time')
+    : nodeCode === 'HPE_HEADER_OVERFLOW'
+      ? new ApiError('headers_too_large', `the request line and headers are over the limit of 1 MiB (${HEADER_LIMIT.toLocaleString('en-US')} bytes)`)
+      : new ApiError('invalid_request', 'the request is not valid HTTP/1.1');
 
 /** An import line naming a run another workspace holds (session_id is unique across the installation). */
 export const foreignRun = (sessionId: string): string => `session_id ${sessionId} belongs to a run outside this workspace`;
