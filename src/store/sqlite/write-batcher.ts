@@ -15,7 +15,8 @@ type Pending = { op: WriteOp; resolve: (value: unknown) => void; reject: (error:
 export class WriteBatcher {
   private queue: Pending[] = [];
   private inFlight: Pending[] | null = null;
-  private readonly thread?: Worker;
+  private thread?: Worker;
+  private readonly path?: string;
   private readonly inline?: RunWriter;
 
   constructor(
@@ -23,19 +24,37 @@ export class WriteBatcher {
     target: { path: string } | { writer: RunWriter },
   ) {
     if ('path' in target) {
-      this.thread = spawnThread(new URL('./writer-thread.ts', import.meta.url), { path: target.path });
-      this.thread.on('message', (reply: { outcomes?: Outcome[]; failed?: ThreadError }) => this.settle(reply));
-      this.thread.unref();
+      this.path = target.path;
+      this.thread = this.spawn();
     } else {
       this.inline = target.writer;
     }
+  }
+
+  private spawn(): Worker {
+    const thread = spawnThread(new URL('./writer-thread.ts', import.meta.url), { path: this.path });
+    thread.on('message', (reply: { outcomes?: Outcome[]; failed?: ThreadError }) => this.settle(reply));
+    // A thread that could not open the database (or died) fails the writes it
+    // holds, rather than the process or a caller left waiting; the next write
+    // starts a new one.
+    // What reaches here of a driver error thrown on the thread may be its code alone.
+    let lost: { message?: string; code?: string } | undefined;
+    thread.on('error', (error) => (lost = error));
+    thread.on('exit', (exitCode) => {
+      if (this.thread !== thread) return;
+      this.thread = undefined;
+      const message = lost?.message || `the SQLite writer thread stopped (${lost?.code ?? `exit code ${exitCode}`})`;
+      if (this.inFlight !== null) this.settle({ failed: { message, code: lost?.code } });
+    });
+    thread.unref();
+    return thread;
   }
 
   submit(op: WriteOp): Promise<unknown> {
     return new Promise((resolve, reject) => {
       this.queue.push({ op, resolve, reject });
       if (this.inFlight === null && this.queue.length === 1) {
-        if (this.thread) this.send();
+        if (this.path !== undefined) this.send();
         else setImmediate(() => this.send());
       }
     });
@@ -47,7 +66,8 @@ export class WriteBatcher {
     this.queue = this.grouped ? [] : this.queue.slice(1);
     this.inFlight = batch;
     const ops = batch.map((p) => p.op);
-    if (this.thread) {
+    if (this.path !== undefined) {
+      this.thread ??= this.spawn();
       this.thread.ref();
       this.thread.postMessage(ops);
       return;
@@ -69,13 +89,15 @@ export class WriteBatcher {
       if (outcome.ok) pending.resolve(outcome.value);
       else pending.reject(fromThreadError(outcome.error));
     });
-    if (this.thread) this.send();
+    if (this.path !== undefined) this.send();
     else if (this.queue.length > 0) setImmediate(() => this.send());
   }
 
   /** Waits for queued writes to commit, then stops the writer thread. */
   async close(): Promise<void> {
     while (this.inFlight !== null || this.queue.length > 0) await new Promise((resolve) => setTimeout(resolve, 5));
-    await this.thread?.terminate();
+    const thread = this.thread;
+    this.thread = undefined;
+    await thread?.terminate();
   }
 }
