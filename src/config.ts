@@ -33,7 +33,7 @@ export interface ConfigFlags {
 /** The highest --rate-limit (requests a second per key) a server takes. */
 export const MAX_RATE_LIMIT = 1_000_000;
 
-export const ENVIRONMENT = {
+const ENVIRONMENT = {
   db: 'RUNLEDGER_DB',
   host: 'RUNLEDGER_HOST',
   port: 'RUNLEDGER_PORT',
@@ -45,18 +45,24 @@ export const ENVIRONMENT = {
   logLevel: 'RUNLEDGER_LOG_LEVEL',
 } as const satisfies Record<keyof ConfigFlags, string>;
 
-export class ConfigError extends Error {}
-
 function integer(name: string, text: string, min: number, max: number): number {
   const value = Number(text);
-  if (!/^\d+$/.test(text) || value < min || value > max) throw new ConfigError(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new Error(`${name} must be an integer from ${min} to ${max}, got ${JSON.stringify(text)}`);
   return value;
+}
+
+/** pino's levels: any other would fail only once the server is built, after the store was opened. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'];
+
+function oneOf(name: string, text: string, allowed: readonly string[]): string {
+  if (!allowed.includes(text)) throw new Error(`${name} must be one of ${allowed.join(', ')}, got ${JSON.stringify(text)}`);
+  return text;
 }
 
 function onOff(name: string, text: string): boolean {
   if (text === 'on' || text === 'true') return true;
   if (text === 'off' || text === 'false') return false;
-  throw new ConfigError(`${name} must be on or off, got ${JSON.stringify(text)}`);
+  throw new Error(`${name} must be on or off, got ${JSON.stringify(text)}`);
 }
 
 export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.env): Config {
@@ -71,6 +77,6 @@ export function loadConfig(flags: ConfigFlags, env: NodeJS.ProcessEnv = process.
     poolSize: integer('pool-size', pick('poolSize', '10'), 1, 1000),
     readers: integer('readers', pick('readers', '1'), 0, 64),
     idleTimeout: integer('idle-timeout', pick('idleTimeout', '60'), 0, 86_400),
-    logLevel: pick('logLevel', 'info'),
+    logLevel: oneOf('log-level', pick('logLevel', 'info'), LOG_LEVELS),
   });
 }

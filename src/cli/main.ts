@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { ConfigError } from '../config.ts';
 import { importCommand } from './import.ts';
 import { keysCreateCommand } from './keys-create.ts';
 import { keysRevokeCommand } from './keys-revoke.ts';
@@ -20,6 +19,6 @@ try {
   await program.parseAsync(process.argv);
 } catch (error) {
   if (error instanceof CommanderError) process.exit(error.exitCode);
-  process.stderr.write(`runledger: ${error instanceof ConfigError ? error.message : (error as Error).message}\n`);
+  process.stderr.write(`runledger: ${error instanceof Error ? error.message : String(error)}\n`);
   process.exit(1);
 }
