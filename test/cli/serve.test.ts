@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertError, okBody } from '../support/assertions.ts';
-import { ServerProcess } from '../support/cli.ts';
+import { runCli, ServerProcess } from '../support/cli.ts';
 import { createRun, importRun, ndjson, postImport } from '../support/runs.ts';
 import { eachDatabase } from '../support/stores.ts';
 
@@ -17,6 +17,13 @@ async function assertCleanExit(server: ServerProcess, ending: ReturnType<ServerP
 
 eachDatabase('runledger serve', (db) => {
   let key: string;
+
+  test('an unknown --log-level exits 1 naming the option, before it makes the first key', async () => {
+    const result = await runCli(['serve', '--db', db().url, '--port', '0', '--log-level', 'loud']);
+    assert.equal(result.code, 1, result.stderr);
+    assert.match(result.stderr, /log-level must be one of fatal, error, warn, info, debug, trace, silent, got "loud"/);
+    assert.doesNotMatch(result.stdout, /key/);
+  });
 
   test('on an empty database it prints the first key and its URL, answers [] for that key, and exits 0 on SIGTERM within 5 s', async () => {
     const server = await ServerProcess.start(db().url);
