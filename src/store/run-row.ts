@@ -1,7 +1,6 @@
 import type { Run } from '../domain/run.ts';
 import type { Status } from '../domain/statuses.ts';
 import type { Micros } from '../domain/timestamp.ts';
-import type { NewRun } from './run-store.ts';
 
 /** A workspace as a store knows it: the small integer that leads every key and index, and its UUID. */
 export interface WorkspaceRef {
@@ -34,17 +33,4 @@ export const runOfRow = (row: RunRow<unknown>, workspaceId: string, decoded: Pic
   executionStart: row.execution_start,
   executionEnd: row.execution_end,
   ...decoded,
-});
-
-/** The run POST /run makes: queued at createdAt, under a session_id drawn for it. */
-export const queuedRun = (sessionId: string, workspaceId: string, input: NewRun, createdAt: Micros): Run => ({
-  sessionId,
-  workspaceId,
-  workflowId: input.workflowId,
-  status: 'execution.queued',
-  createdAt,
-  executionStart: null,
-  executionEnd: null,
-  dryRun: input.dryRun,
-  credentialId: input.credentialId,
 });

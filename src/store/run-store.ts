@@ -13,7 +13,8 @@
 import type { ListQuery } from '../domain/list-query.ts';
 import type { Run, RunEvent } from '../domain/run.ts';
 import type { Status } from '../domain/statuses.ts';
-import { MICROS_PER_DAY, type Micros } from '../domain/timestamp.ts';
+import type { Micros } from '../domain/timestamp.ts';
+import type { Idempotency, NewRun } from '../domain/new-run.ts';
 import type { ImportItem } from '../domain/import-line.ts';
 import type { ImportResult } from '../domain/schemas.ts';
 
@@ -42,22 +43,6 @@ export interface RunDetail {
   events: RunEvent[];
 }
 
-export interface NewRun {
-  workflowId: string;
-  credentialId: string | null;
-  dryRun: boolean;
-  /** run_input_variables, webhook and additional_context, stored as given. */
-  inputs: string | null;
-}
-
-/** How long an Idempotency-Key answers with its first response (contract section 6). */
-export const IDEMPOTENCY_WINDOW = MICROS_PER_DAY;
-
-export interface Idempotency {
-  key: string;
-  /** A digest of the request body: the same key with another body is a conflict. */
-  bodyHash: string;
-}
 
 export interface CreatedRun {
   /** The run object as rendered JSON. */

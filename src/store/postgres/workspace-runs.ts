@@ -7,9 +7,10 @@ import { applyEvent, importedHistory, renderRun, type Run, type RunEvent } from 
 import type { ImportResult } from '../../domain/schemas.ts';
 import type { Status } from '../../domain/statuses.ts';
 import { nowMicros, type Micros } from '../../domain/timestamp.ts';
-import { IDEMPOTENCY_WINDOW, LARGE_PAGE, type CreatedRun, type Idempotency, type NewRun, type RunDetail, type RunPage, type WorkspaceRuns } from '../run-store.ts';
+import { LARGE_PAGE, type CreatedRun, type RunDetail, type RunPage, type WorkspaceRuns } from '../run-store.ts';
+import { IDEMPOTENCY_WINDOW, queuedRun, type Idempotency, type NewRun } from '../../domain/new-run.ts';
 import type { ReaderPool } from '../reader-pool.ts';
-import { queuedRun, runOfRow } from '../run-row.ts';
+import { runOfRow } from '../run-row.ts';
 import { importRuns } from './import-runs.ts';
 import { listRuns } from './list-runs.ts';
 import type { ReadPipeline } from './read-pipeline.ts';
