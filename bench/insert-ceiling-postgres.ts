@@ -3,7 +3,7 @@ import type pg from 'pg';
 import type { Run } from '../src/domain/run.ts';
 import type { Micros } from '../src/domain/timestamp.ts';
 import { copyFields, copyRows } from '../src/store/postgres/copy-rows.ts';
-import { IMPORT_BATCH, RUN_COLUMNS, runFields, runLine } from '../src/store/postgres/import-runs.ts';
+import { IMPORT_BATCH, COPY_COLUMNS, runFields, runLine } from '../src/store/postgres/import-runs.ts';
 import { inTransaction } from '../src/store/postgres/in-transaction.ts';
 import { openDatabase } from '../src/store/postgres/open-database.ts';
 import { monthOf, RunPartitions } from '../src/store/postgres/partitions.ts';
@@ -53,7 +53,7 @@ export async function postgresInsertRate(url: string, spec: WorkspaceSpec, now: 
       const started = performance.now();
       await inTransaction(pool, async (client: pg.PoolClient) => {
         await client.query("SET LOCAL synchronous_commit = 'off'");
-        await copyRows(client, 'runs', RUN_COLUMNS, batch.runs);
+        await copyRows(client, 'runs', COPY_COLUMNS, batch.runs);
         if (indexes !== 'no session lookup') await copyRows(client, 'run_owners', ['session_id', 'workspace', 'created_at'], batch.owners);
       });
       seconds += (performance.now() - started) / 1000;

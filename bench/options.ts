@@ -1,4 +1,5 @@
 import { parseArgs } from 'node:util';
+import { isPostgresUrl } from '../src/store/open-store.ts';
 
 export const PHASES = ['reads', 'floors', 'hol', 'memory', 'writes', 'import'] as const;
 export type Phase = (typeof PHASES)[number];
@@ -40,7 +41,7 @@ export function parseOptions(argv: string[]): BenchOptions {
       rounds: { type: 'string' },
     },
   });
-  if (values.db !== undefined && !/^postgres(ql)?:\/\//.test(values.db)) throw new Error(`--db takes a postgres:// URL (SQLite is the default)\n${USAGE}`);
+  if (values.db !== undefined && !isPostgresUrl(values.db)) throw new Error(`--db takes a postgres:// URL (SQLite is the default)\n${USAGE}`);
   const shape = values.shape ?? 'tenants';
   if (shape !== 'tenants' && shape !== 'single') throw new Error(`--shape must be tenants or single\n${USAGE}`);
   const only = values.only?.split(',') ?? [...PHASES];

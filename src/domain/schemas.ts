@@ -15,13 +15,13 @@ FormatRegistry.Set('date-time', (value) => parseTimestamp(value) !== undefined);
 
 export const MAX_LIST_VALUES = 1000;
 
-export const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
-export const Timestamp = Type.String({
+const Uuid = Type.String({ format: 'uuid', description: 'a UUID' });
+const Timestamp = Type.String({
   format: 'date-time',
   description: 'an RFC 3339 date-time with seconds and a zone, such as 2026-02-15T10:00:00Z',
 });
 export const Status = Type.Union(STATUSES.map((s) => Type.Literal(s)), { description: `one of ${STATUSES.join(', ')}` });
-export const CredentialId = Type.String({ minLength: 1, maxLength: 256, description: 'a string of 1 to 256 characters' });
+const CredentialId = Type.String({ minLength: 1, maxLength: 256, description: 'a string of 1 to 256 characters' });
 const NullableTimestamp = Type.Union([Timestamp, Type.Null()], { description: 'an RFC 3339 date-time or null' });
 const list = <T extends Parameters<typeof Type.Array>[0]>(item: T, what: string) =>
   Type.Array(item, { maxItems: MAX_LIST_VALUES, description: `at most ${MAX_LIST_VALUES} ${what}` });

@@ -56,9 +56,10 @@ export async function importRuns(
   return tally.result();
 }
 
-export const RUN_COLUMNS = ['workspace', 'session_id', 'created_at', 'workflow_id', 'status', 'execution_start', 'execution_end', 'dry_run', 'credential_id', 'json', 'inputs'];
+/** The columns of runs an import COPYs, in the order of its lines. */
+export const COPY_COLUMNS = ['workspace', 'session_id', 'created_at', 'workflow_id', 'status', 'execution_start', 'execution_end', 'dry_run', 'credential_id', 'json', 'inputs'];
 
-/** A run's row for COPY into RUN_COLUMNS, but the last column (inputs): known only once the batch's replaced runs are deleted. */
+/** A run's row for COPY into COPY_COLUMNS, but the last column (inputs): known only once the batch's replaced runs are deleted. */
 export const runFields = (ws: number, r: Run): string =>
   copyFields([ws, r.sessionId, r.createdAt, r.workflowId, r.status, r.executionStart, r.executionEnd, r.dryRun, toDbTextOrNull(r.credentialId), renderRun(r)]);
 
@@ -171,6 +172,6 @@ async function writeRuns(client: pg.PoolClient, ws: number, latest: ReadyBatch['
   }
   let lines = '';
   for (const { run, fields } of runs) lines += runLine(fields, inputs.get(run.sessionId) ?? null);
-  await copyRows(client, 'runs', RUN_COLUMNS, lines);
+  await copyRows(client, 'runs', COPY_COLUMNS, lines);
   return { foreign, existing: new Set(previous.keys()) };
 }

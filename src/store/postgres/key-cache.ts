@@ -2,7 +2,7 @@ import { keyDigest } from '../../domain/api-key.ts';
 import type { WorkspaceRef } from './statements.ts';
 
 /** How long a checked key is trusted without asking the database again. */
-export const KEY_CACHE_MS = 1000;
+const KEY_CACHE_MS = 1000;
 const MAX_ENTRIES = 10_000;
 
 /**

@@ -2,7 +2,7 @@ import type pg from 'pg';
 import { ACCESS_INDEXES_V2 } from '../access-indexes.ts';
 
 /** pg_advisory_lock keys: one process at a time migrates, or adds and drops partitions. */
-export const MIGRATION_LOCK = 0x72756e6c_0001;
+const MIGRATION_LOCK = 0x72756e6c_0001;
 export const PARTITION_LOCK = 0x72756e6c_0002;
 
 /**
