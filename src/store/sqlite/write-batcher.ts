@@ -36,8 +36,7 @@ export class WriteBatcher {
     thread.on('message', (reply: { outcomes?: Outcome[]; failed?: ThreadError }) => this.settle(reply));
     // A thread that could not open the database (or died) fails the writes it
     // holds, rather than the process or a caller left waiting; the next write
-    // starts a new one.
-    // What reaches here of a driver error thrown on the thread may be its code alone.
+    // starts a new one. Of a driver error thrown there, only its code may arrive.
     let lost: { message?: string; code?: string } | undefined;
     thread.on('error', (error) => (lost = error));
     thread.on('exit', (exitCode) => {
