@@ -115,11 +115,12 @@ export const rateLimited = (retryAfter: string): ApiError =>
 
 export const internalError = (): ApiError => new ApiError('internal_error', 'runledger failed to answer this request; the error is in its log');
 
-export const unavailable = (): ApiError =>
-  new ApiError('unavailable', 'the database cannot be reached; try again shortly', undefined, { 'retry-after': '1' });
+/** A 503 either way: the client should come back in a second. */
+const unavailableBecause = (message: string): ApiError => new ApiError('unavailable', message, undefined, { 'retry-after': '1' });
 
-export const shuttingDown = (): ApiError =>
-  new ApiError('unavailable', 'runledger is shutting down; try again shortly', undefined, { 'retry-after': '1' });
+export const unavailable = (): ApiError => unavailableBecause('the database cannot be reached; try again shortly');
+
+export const shuttingDown = (): ApiError => unavailableBecause('runledger is shutting down; try again shortly');
 
 /** The largest request line and headers node takes (a list parameter of 1000 UUIDs is 37 KB). */
 export const HEADER_LIMIT = 1024 * 1024;

@@ -43,7 +43,6 @@ export interface RunDetail {
   events: RunEvent[];
 }
 
-
 export interface CreatedRun {
   /** The run object as rendered JSON. */
   body: string;
