@@ -20,9 +20,9 @@ export interface Child {
 const live = new Set<ChildProcess>();
 process.once('exit', () => live.forEach((p) => p.kill('SIGKILL')));
 
-/** node with tsx, pinned to a core (taskset execs, so the pid is node's). */
-export function nodeArgs(core: string, script: string, args: readonly string[]): [string, string[]] {
-  return ['taskset', ['-c', core, process.execPath, '--import', 'tsx', script, ...args]];
+/** node (with these flags) and tsx, pinned to a core (taskset execs, so the pid is node's). */
+export function nodeArgs(core: string, script: string, args: readonly string[], flags: readonly string[] = []): [string, string[]] {
+  return ['taskset', ['-c', core, process.execPath, ...flags, '--import', 'tsx', script, ...args]];
 }
 
 /** Starts a long-running process and waits until it prints a line matching `ready`. */

@@ -56,7 +56,7 @@ async function writeNdjson(path: string, runs: Iterable<Run>): Promise<void> {
 
 async function timedCommand(args: string[], ownSeconds: RegExp, runs: number): Promise<{ own: number; wall: number }> {
   const started = performance.now();
-  const { stdout, stderr } = await runChild([process.execPath, [RUNLEDGER, ...args]]);
+  const { stdout, stderr } = await runChild([RUNLEDGER, args]);
   const wall = (performance.now() - started) / 1000;
   const own = Number(ownSeconds.exec(stdout + stderr)?.[1] ?? wall);
   return { own: runs / own, wall: runs / wall };

@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MAX_RATE_LIMIT } from '../src/config.ts';
 import { SERVER_CORE, startChild, nodeArgs, type Child } from './child.ts';
@@ -7,6 +8,9 @@ const THIN_SERVER = fileURLToPath(new URL('./thin-server.ts', import.meta.url));
 const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 const LISTENING = /listening on (http:\/\/\S+)/;
 
+/** The node flags bin/runledger's first line starts node with (`#!/usr/bin/env -S node FLAGS`). */
+const LAUNCHER_FLAGS = readFileSync(RUNLEDGER, 'utf8').split('\n', 1)[0].split(' node ')[1]?.split(' ') ?? [];
+
 export interface Server extends Child {
   url: string;
   /** The API key runledger printed on a database with no key, if it did. */
@@ -14,19 +18,20 @@ export interface Server extends Child {
 }
 
 /**
- * The real runledger server as a user runs it, every guarantee on: the rate
+ * The real runledger server as a user runs it, through bin/runledger's own
+ * first line (so with its node flags), every guarantee on: the rate
  * limiter runs on each request at its highest setting, which no bench load
  * reaches, so that it is paid for but never answers 429.
  */
 export async function startRunledger(db: string, extra: readonly string[] = []): Promise<Server> {
   const args = ['serve', '--db', db, '--port', '0', '--rate-limit', String(MAX_RATE_LIMIT), '--log-level', 'warn', ...extra];
-  const child = await startChild(['taskset', ['-c', SERVER_CORE, process.execPath, RUNLEDGER, ...args]], LISTENING);
+  const child = await startChild(['taskset', ['-c', SERVER_CORE, RUNLEDGER, ...args]], LISTENING);
   return { ...child, url: child.ready, key: /shown once\): (\S+)/.exec(child.output)?.[1] };
 }
 
 /** One of the bench's own servers (a script in bench/), on the server core, listening on any free port. */
-async function startBenchServer(script: string, args: readonly string[]): Promise<Server> {
-  const child = await startChild(nodeArgs(SERVER_CORE, script, [...args, '--port', '0']), LISTENING);
+async function startBenchServer(script: string, args: readonly string[], flags: readonly string[] = []): Promise<Server> {
+  const child = await startChild(nodeArgs(SERVER_CORE, script, [...args, '--port', '0'], flags), LISTENING);
   return { ...child, url: child.ready };
 }
 
@@ -34,7 +39,7 @@ export function startThin(target: { sqlite: string } | { postgres: string }): Pr
   return startBenchServer(THIN_SERVER, 'sqlite' in target ? ['--sqlite', target.sqlite] : ['--postgres', target.postgres]);
 }
 
-/** runledger's store behind node:http alone (bare-server.ts), on runledger's database. */
+/** runledger's store behind node:http alone (bare-server.ts), on runledger's database, node started as runledger's is. */
 export function startBare(db: string): Promise<Server> {
-  return startBenchServer(BARE_SERVER, ['--db', db]);
+  return startBenchServer(BARE_SERVER, ['--db', db], LAUNCHER_FLAGS);
 }

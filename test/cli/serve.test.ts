@@ -31,6 +31,8 @@ eachDatabase('runledger serve', (db) => {
       assert.ok(server.firstKey, `no key printed\n${server.output()}`);
       key = server.firstKey;
       assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
+      // bin/runledger's first line starts node without V8's memory reducer (README, Decisions).
+      assert.ok(server.commandLine().includes('--no-memory-reducer'), server.commandLine().join(' '));
       const reply = await server.client(key).runs();
       assert.deepEqual(okBody(reply), []);
       assert.equal(reply.text, '[]');

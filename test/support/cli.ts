@@ -1,4 +1,5 @@
 import { execFile, spawn, type ChildProcess } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../src/config.ts';
 import { lastRunOf } from '../../src/domain/run.ts';
@@ -73,6 +74,11 @@ export class ServerProcess {
 
   client(key: string | undefined): Client {
     return new Client(this.url, key);
+  }
+
+  /** The command line the process runs, as the kernel has it (node, its flags, the script, the arguments). */
+  commandLine(): string[] {
+    return readFileSync(`/proc/${this.child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
   }
 
   /** Sends a signal; resolves with how the process ended and how long it took. */
