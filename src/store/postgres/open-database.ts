@@ -66,7 +66,9 @@ export function connectionPool(url: string, poolSize: number, name = 'runledger'
     idleTimeoutMillis: 30_000,
     // Awaited before the connection is handed out: a query queued behind one still running is
     // deprecated in pg 8 (a warning under load) and refused in pg 9. A failure fails the acquire.
-    onConnect: async (client) => void (await client.query(ALLOCATOR_WARM_UP)),
+    onConnect: async (client) => {
+      await client.query(ALLOCATOR_WARM_UP);
+    },
   });
   pool.on('error', () => {});
   return pool;
