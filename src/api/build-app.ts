@@ -42,7 +42,6 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
     logger: { level: config.logLevel, stream: process.stderr },
     logController: new LogController({ disableRequestLogging: config.logLevel !== 'debug' && config.logLevel !== 'trace' }),
     bodyLimit: BODY_LIMIT,
-    // A list parameter takes 1000 values (1000 UUIDs are 37 KB); node's default of 16 KiB for the request line and headers would refuse it.
     http: { maxHeaderSize: HEADER_LIMIT },
     // What node refuses (malformed HTTP, headers over the limit) still gets the contract's error shape.
     clientErrorHandler,

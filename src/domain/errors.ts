@@ -122,7 +122,7 @@ export const unavailable = (): ApiError => unavailableBecause('the database cann
 
 export const shuttingDown = (): ApiError => unavailableBecause('runledger is shutting down; try again shortly');
 
-/** The largest request line and headers node takes (a list parameter of 1000 UUIDs is 37 KB). */
+/** The largest request line and headers node takes: a list parameter of 1000 UUIDs is 37 KB, over node's default of 16 KiB. */
 export const HEADER_LIMIT = 1024 * 1024;
 
 /** What node refuses before Fastify sees a request, by node's error code; anything else is malformed HTTP. */
