@@ -16,6 +16,7 @@ import { after, before, test } from 'node:test';
 import type { FastifyInstance } from 'fastify';
 import { buildApp } from '../src/api/build-app.ts';
 import { loadConfig } from '../src/config.ts';
+import { openStore } from '../src/store/open-store.ts';
 import { LARGE_PAGE } from '../src/store/run-store.ts';
 import { Client } from './support/client.ts';
 
@@ -93,9 +94,10 @@ before(async () => {
   cluster = await PrivateCluster.make();
   cluster.start();
   const config = loadConfig({ db: cluster.url, port: '0', rateLimit: 'off', logLevel: 'silent', poolSize: '4' }, {});
-  app = await buildApp(config);
+  const store = await openStore(config);
+  app = await buildApp(config, store);
   const url = await app.listen({ host: '127.0.0.1', port: 0 });
-  const made = await app.store.createKey('outage');
+  const made = await store.createKey('outage');
   client = new Client(url, made.key);
 });
 

@@ -16,12 +16,6 @@ import { importRunsRoute } from './routes/import-runs.ts';
 import { listRunsRoute } from './routes/list-runs.ts';
 import { recordEventRoute } from './routes/record-event.ts';
 
-declare module 'fastify' {
-  interface FastifyInstance {
-    store: RunStore;
-  }
-}
-
 /** A JSON route refuses other bodies up front: Fastify would hand text or an NDJSON stream to validation, which then names a field. */
 const jsonOnly: preParsingAsyncHookHandler = async (request, _reply, payload) => {
   const type = request.headers['content-type'];
@@ -56,7 +50,6 @@ export async function buildApp(config: Config, store?: RunStore): Promise<Fastif
     // A path with broken percent-encoding never reaches a route; it still gets the contract's error shape.
     frameworkErrors: errorHandler,
   });
-  app.decorate('store', runStore);
   app.decorateRequest('runs', null as never);
   app.setValidatorCompiler(validatorCompiler);
   app.setErrorHandler(errorHandler);

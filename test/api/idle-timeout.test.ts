@@ -15,6 +15,7 @@ import { loadConfig } from '../../src/config.ts';
 import { numberedItems } from '../../src/domain/import-line.ts';
 import { seedRuns } from '../../src/domain/seed-runs.ts';
 import { formatTimestamp, MICROS_PER_DAY, nowMicros } from '../../src/domain/timestamp.ts';
+import { openStore } from '../../src/store/open-store.ts';
 import { sqlite, type TestDatabase } from '../support/stores.ts';
 
 const RUNS = 10_000;
@@ -35,9 +36,11 @@ const pagePath = `/runs?limit=${RUNS}&start_time=${encodeURIComponent(formatTime
 
 before(async () => {
   db = await sqlite.create();
-  app = await buildApp(loadConfig({ db: db.url, port: '0', rateLimit: 'off', logLevel: 'silent', idleTimeout: '1' }, {}));
-  key = (await app.store.createKey('w')).key;
-  const runs = (await app.store.workspace('w', false))!;
+  const config = loadConfig({ db: db.url, port: '0', rateLimit: 'off', logLevel: 'silent', idleTimeout: '1' }, {});
+  const store = await openStore(config);
+  app = await buildApp(config, store);
+  key = (await store.createKey('w')).key;
+  const runs = (await store.workspace('w', false))!;
   const generated = seedRuns({ workspaceId: runs.workspaceId, runs: RUNS, days: 1, seed: 3, now });
   const result = await runs.importRuns(numberedItems(generated));
   assert.equal(result.inserted, RUNS);
