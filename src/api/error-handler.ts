@@ -26,7 +26,9 @@ function toApiError(error: FastifyError | Error, request: FastifyRequest): ApiEr
 
 export function errorHandler(this: unknown, error: FastifyError | Error, request: FastifyRequest, reply: FastifyReply) {
   const apiError = toApiError(error, request);
-  if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
+  // A client that hangs up mid-body (an import cut off) reaches here as ECONNRESET: its fault, not the server's or the database's.
+  if (request.raw.readableAborted) request.log.info('the client closed the connection before its request was read to the end');
+  else if (apiError.status >= 500) request.log.error({ err: error }, 'request failed');
   return reply.code(apiError.status).headers(apiError.headers).type('application/json').send(apiError.toBody());
 }
 

@@ -1,9 +1,12 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import { connect } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertError, okBody } from '../support/assertions.ts';
 import { runCli, ServerProcess } from '../support/cli.ts';
 import { createRun, importRun, ndjson, postImport } from '../support/runs.ts';
+import { IMPORT_BATCH as POSTGRES_BATCH } from '../../src/store/postgres/import-runs.ts';
+import { IMPORT_BATCH as SQLITE_BATCH } from '../../src/store/sqlite/import-runs.ts';
 import { eachDatabase } from '../support/stores.ts';
 
 const SHUTDOWN_LIMIT_MS = 5000;
@@ -15,7 +18,7 @@ async function assertCleanExit(server: ServerProcess, ending: ReturnType<ServerP
   assert.ok(ended.ms < SHUTDOWN_LIMIT_MS, `took ${ended.ms} ms`);
 }
 
-eachDatabase('runledger serve', (db) => {
+eachDatabase('runledger serve', (db, kind) => {
   let key: string;
 
   test('an unknown --log-level exits 1 naming the option, before it makes the first key', async () => {
@@ -71,5 +74,30 @@ eachDatabase('runledger serve', (db) => {
     const result = okBody(await reply);
     assert.deepEqual([result.inserted, result.rejected], [200, []]);
     await assertCleanExit(server, ended);
+  });
+
+  test('an import its client cuts off keeps the batches stored before the cut, logs no error, and the server goes on', async () => {
+    const server = await ServerProcess.start(db().url, ['--rate-limit', 'off', '--log-level', 'info']);
+    const until = async (what: string, done: () => Promise<boolean>) => {
+      for (let tries = 0; !(await done()); tries += 1) {
+        assert.ok(tries < 300, `${what} within 30 s\n${server.output()}`);
+        await sleep(100);
+      }
+    };
+    try {
+      const client = server.client(key);
+      const batch = kind.name === 'postgres' ? POSTGRES_BATCH : SQLITE_BATCH;
+      const runs = Array.from({ length: batch + 10 }, () => importRun());
+      const socket = connect(Number(new URL(server.url).port), '127.0.0.1');
+      socket.write(`POST /runs/import HTTP/1.1\r\nHost: runledger\r\ncc-key: ${key}\r\ncontent-type: application/x-ndjson\r\ncontent-length: 100000000\r\n\r\n`);
+      socket.write(ndjson(runs));
+      await until('the first batch is stored', async () => (await client.get(`/run/${runs[batch - 1].session_id}`)).status === 200);
+      socket.destroy();
+      await until('the cut is logged', async () => server.output().includes('closed the connection'));
+      assertError(await client.get(`/run/${runs[batch].session_id}`), 404, 'not_found');
+      assert.doesNotMatch(server.output(), /"level":50|request failed/);
+    } finally {
+      await assertCleanExit(server, server.stop('SIGTERM'));
+    }
   });
 });
