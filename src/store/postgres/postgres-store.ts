@@ -1,8 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import type pg from 'pg';
-import { keyId, keyMatches, makeKey } from '../../domain/api-key.ts';
+import { keyId, makeKey } from '../../domain/api-key.ts';
 import { nowMicros, type Micros } from '../../domain/timestamp.ts';
 import type { Authenticated, CreatedKey, RunStore, WorkspaceRuns } from '../run-store.ts';
+import { liveKey, type KeyRow, type LiveKey } from '../live-key.ts';
 import { ReaderPool } from '../reader-pool.ts';
 import { inTransaction } from './in-transaction.ts';
 import { openDatabase } from './open-database.ts';
@@ -68,12 +69,8 @@ export class PostgresStore implements RunStore {
     return new PostgresWorkspaceRuns(workspace, this.pool, this.reads, this.largePages, this.partitions);
   }
 
-  /** The live key's id and workspace: found by the id, compared in constant time (never by SQL). */
-  private async liveKey(key: string): Promise<{ id: string; workspace: WorkspaceRef } | null> {
-    const id = keyId(key);
-    if (id === undefined) return null;
-    const row = (await this.pool.query<WorkspaceRef & { hash: Buffer }>({ ...SQL.keyById, values: [id] })).rows[0];
-    return row === undefined || !keyMatches(key, row.hash) ? null : { id, workspace: { num: row.num, id: row.id } };
+  private liveKey(key: string): Promise<LiveKey | null> {
+    return liveKey(key, async (id) => (await this.pool.query<KeyRow>({ ...SQL.keyById, values: [id] })).rows[0]);
   }
 
   async authenticate(key: string): Promise<Authenticated | null> {

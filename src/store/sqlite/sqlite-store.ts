@@ -1,10 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import type Database from 'better-sqlite3';
-import { keyId, keyMatches, makeKey } from '../../domain/api-key.ts';
+import { makeKey } from '../../domain/api-key.ts';
 import { nowMicros } from '../../domain/timestamp.ts';
 import type { ListQuery } from '../../domain/list-query.ts';
 import { LARGE_PAGE, type Authenticated, type CreatedKey, type RunPage, type RunStore, type WorkspaceRuns } from '../run-store.ts';
 import { RunLister } from './list-runs.ts';
+import { liveKey, type KeyRow, type LiveKey } from '../live-key.ts';
 import { ReaderPool } from '../reader-pool.ts';
 import { openDatabase } from './open-database.ts';
 import type { SqliteReaderData } from './reader-thread.ts';
@@ -57,16 +58,12 @@ export class SqliteStore implements RunStore {
     return new SqliteWorkspaceRuns(workspace, this.sql, this.readPage, this.writes);
   }
 
-  /** The live key's id and workspace: found by the id, compared in constant time (never by SQL). */
-  private liveKey(key: string): { id: string; workspace: WorkspaceRef } | null {
-    const id = keyId(key);
-    if (id === undefined) return null;
-    const row = this.sql.keyById.get(id) as (WorkspaceRef & { hash: Buffer }) | undefined;
-    return row === undefined || !keyMatches(key, row.hash) ? null : { id, workspace: { num: row.num, id: row.id } };
+  private liveKey(key: string): Promise<LiveKey | null> {
+    return liveKey(key, (id) => this.sql.keyById.get(id) as KeyRow | undefined);
   }
 
   async authenticate(key: string): Promise<Authenticated | null> {
-    const live = this.liveKey(key);
+    const live = await this.liveKey(key);
     return live === null ? null : { runs: this.runsOf(live.workspace), keyId: live.id };
   }
 
@@ -88,7 +85,7 @@ export class SqliteStore implements RunStore {
   }
 
   async revokeKey(key: string): Promise<boolean> {
-    const live = this.liveKey(key);
+    const live = await this.liveKey(key);
     return live !== null && this.sql.revokeKey.run(nowMicros(), live.id).changes === 1;
   }
 
