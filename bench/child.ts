@@ -20,9 +20,15 @@ export interface Child {
 const live = new Set<ChildProcess>();
 process.once('exit', () => live.forEach((p) => p.kill('SIGKILL')));
 
-/** node (with these flags) and tsx, pinned to a core (taskset execs, so the pid is node's). */
-export function nodeArgs(core: string, script: string, args: readonly string[], flags: readonly string[] = []): [string, string[]] {
-  return ['taskset', ['-c', core, process.execPath, ...flags, '--import', 'tsx', script, ...args]];
+/** How node is launched: `NAME=VALUE` settings of its environment, and its flags. */
+export interface Launch {
+  env: readonly string[];
+  flags: readonly string[];
+}
+
+/** node (launched so) and tsx, pinned to a core (env and taskset exec, so the pid is node's). */
+export function nodeArgs(core: string, script: string, args: readonly string[], launch: Launch = { env: [], flags: [] }): [string, string[]] {
+  return ['env', [...launch.env, 'taskset', '-c', core, process.execPath, ...launch.flags, '--import', 'tsx', script, ...args]];
 }
 
 /** Starts a long-running process and waits until it prints a line matching `ready`. */

@@ -1,15 +1,19 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { MAX_RATE_LIMIT } from '../src/config.ts';
-import { SERVER_CORE, startChild, nodeArgs, type Child } from './child.ts';
+import { SERVER_CORE, startChild, nodeArgs, type Child, type Launch } from './child.ts';
 
 const RUNLEDGER = fileURLToPath(new URL('../bin/runledger', import.meta.url));
 const THIN_SERVER = fileURLToPath(new URL('./thin-server.ts', import.meta.url));
 const BARE_SERVER = fileURLToPath(new URL('./bare-server.ts', import.meta.url));
 const LISTENING = /listening on (http:\/\/\S+)/;
 
-/** The node flags bin/runledger's first line starts node with (`#!/usr/bin/env -S node FLAGS`). */
-const LAUNCHER_FLAGS = readFileSync(RUNLEDGER, 'utf8').split('\n', 1)[0].split(' node ')[1]?.split(' ') ?? [];
+/** How bin/runledger's first line (`#!/usr/bin/env -S [NAME=VALUE …] node FLAGS`) launches node. */
+const LAUNCHER: Launch = (() => {
+  const words = readFileSync(RUNLEDGER, 'utf8').split('\n', 1)[0].split(' ');
+  const node = words.indexOf('node');
+  return { env: words.slice(words.indexOf('-S') + 1, node), flags: words.slice(node + 1) };
+})();
 
 export interface Server extends Child {
   url: string;
@@ -30,8 +34,8 @@ export async function startRunledger(db: string, extra: readonly string[] = []):
 }
 
 /** One of the bench's own servers (a script in bench/), on the server core, listening on any free port. */
-async function startBenchServer(script: string, args: readonly string[], flags: readonly string[] = []): Promise<Server> {
-  const child = await startChild(nodeArgs(SERVER_CORE, script, [...args, '--port', '0'], flags), LISTENING);
+async function startBenchServer(script: string, args: readonly string[], launch?: Launch): Promise<Server> {
+  const child = await startChild(nodeArgs(SERVER_CORE, script, [...args, '--port', '0'], launch), LISTENING);
   return { ...child, url: child.ready };
 }
 
@@ -41,5 +45,5 @@ export function startThin(target: { sqlite: string } | { postgres: string }): Pr
 
 /** runledger's store behind node:http alone (bare-server.ts), on runledger's database, node started as runledger's is. */
 export function startBare(db: string): Promise<Server> {
-  return startBenchServer(BARE_SERVER, ['--db', db], LAUNCHER_FLAGS);
+  return startBenchServer(BARE_SERVER, ['--db', db], LAUNCHER);
 }

@@ -34,8 +34,9 @@ eachDatabase('runledger serve', (db, kind) => {
       assert.ok(server.firstKey, `no key printed\n${server.output()}`);
       key = server.firstKey;
       assert.match(server.url, /^http:\/\/127\.0\.0\.1:\d+$/);
-      // bin/runledger's first line starts node without V8's memory reducer (README, Decisions).
+      // bin/runledger's first line starts node without V8's memory reducer, and malloc keeping freed memory (README, Decisions).
       assert.ok(server.commandLine().includes('--no-memory-reducer'), server.commandLine().join(' '));
+      assert.ok(server.environment().includes('GLIBC_TUNABLES=glibc.malloc.trim_threshold=67108864'), server.environment().join(' '));
       const reply = await server.client(key).runs();
       assert.deepEqual(okBody(reply), []);
       assert.equal(reply.text, '[]');

@@ -78,7 +78,16 @@ export class ServerProcess {
 
   /** The command line the process runs, as the kernel has it (node, its flags, the script, the arguments). */
   commandLine(): string[] {
-    return readFileSync(`/proc/${this.child.pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+    return this.proc('cmdline');
+  }
+
+  /** The environment the process was started with, as NAME=VALUE. */
+  environment(): string[] {
+    return this.proc('environ');
+  }
+
+  private proc(file: 'cmdline' | 'environ'): string[] {
+    return readFileSync(`/proc/${this.child.pid}/${file}`, 'utf8').split('\0').filter(Boolean);
   }
 
   /** Sends a signal; resolves with how the process ended and how long it took. */
