@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
-import { test } from 'node:test';
 import { connect } from 'node:net';
+import { test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { assertError, okBody } from '../support/assertions.ts';
 import { runCli, ServerProcess } from '../support/cli.ts';
