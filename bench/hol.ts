@@ -28,7 +28,7 @@ export interface HolResult {
 
 /**
  * Head-of-line blocking (issue 5 target 4): the small query's p99 alone, then
- * while a second autocannon process hammers 10,000-row pages. The big load
+ * while a second wrk process hammers 10,000-row pages. The big load
  * starts first and ends last, so the small one is measured entirely beside it.
  * Rounds alternate which server goes first, and each load starts on an idle
  * server (cpu.ts).

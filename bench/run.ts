@@ -6,6 +6,7 @@ import { cpus } from 'node:os';
 import { FLOOR_QUERIES, measureFloors } from './floors.ts';
 import { measureHol } from './hol.ts';
 import { measureImport } from './import.ts';
+import { ensureWrk } from './load.ts';
 import { measureMemory } from './memory.ts';
 import { parseOptions } from './options.ts';
 import { measurePairs } from './pairs.ts';
@@ -29,8 +30,10 @@ report.line(`# runledger bench, ${started.toISOString()}`);
 report.line(
   `\nStore: **${scratch.kind}**; ${num(options.runs)} runs (${options.shape === 'tenants' ? '1 workspace with 60 %, 49 small ones' : 'one workspace'}) over 365 days; ` +
     `${options.seconds} s per measurement, ${options.rounds} round(s); node ${process.version}, ${cpus().length} × ${cpus()[0]?.model ?? 'cpu'}; ` +
-    `servers pinned to core 0, autocannon to core 1. Every comparison is side by side in this run.`,
+    `servers pinned to core 0, wrk to core 1. Every comparison is side by side in this run.`,
 );
+
+ensureWrk(log);
 
 try {
   const { phases } = options;

@@ -41,7 +41,7 @@ export function readTables(report: Report, results: ReadResult[], connections: n
 
 /**
  * Where each request's CPU goes, server process and PostgreSQL backends
- * apart. On this machine the servers, PostgreSQL and autocannon share two
+ * apart. On this machine the servers, PostgreSQL and wrk share two
  * cores, so req/s follows the whole CPU a request costs, not only the server's.
  */
 function cpuTable(report: Report, results: ReadResult[]): void {
@@ -88,7 +88,7 @@ export function pairTable(report: Report, results: PairResult[]): void {
   );
   report.line(
     "\nCost is the inverse of req/s at 16 connections, and decides the target; for target 2 both ratios are per run returned. " +
-      "p50 is shown for reference only: autocannon gives it to half a millisecond, a step of 10-20 % at these latencies.",
+      "p50 is shown for reference only.",
   );
 }
 
