@@ -101,7 +101,7 @@ test('large pages use one connection of their own, on the reader thread, whateve
   const open = await connections();
   assert.equal(open['runledger large pages'], 1, JSON.stringify(open));
 });
-test('a large page (a run per row) holds the same runs, byte for byte, as a small one (built in parts)', async () => {
+test('a large page (a run per row) holds the same runs, byte for byte, as a small one (read through the pipeline)', async () => {
   const small = await runs.listRuns(page(LARGE_PAGE));
   const large = await runs.listRuns(page(LARGE_PAGE + 1));
   const smallRuns = JSON.parse(Buffer.from(small.body).toString()) as unknown[];
@@ -126,7 +126,7 @@ test('a COPY that fails rejects with PostgreSQL\'s error, and the pool serves th
   }
 });
 
-test('a page is the same when the server\'s bytes arrive a few at a time, split anywhere', { timeout: 30_000 }, async () => {
+test('a page, copied or through the pipeline, is the same when the server\'s bytes arrive a few at a time, split anywhere', { timeout: 30_000 }, async () => {
   const target = new URL(db.url);
   // A proxy that passes PostgreSQL's answers on in pieces of 1 to 12 bytes, one per turn of the event loop.
   const proxy: Server = createServer((client) => {
@@ -158,6 +158,9 @@ test('a page is the same when the server\'s bytes arrive a few at a time, split 
       JSON.parse(page.body.toString()),
       Array.from({ length: 400 }, (_, i) => ({ n: i + 1, pad: 'x'.repeat((i + 1) % 23) })),
     );
+    // The pipeline's rows come through the same tap on the socket (message-tap.ts).
+    const piped = await new ReadPipeline(pool, 1).page({ name: 'pieces', text: `SELECT 1, f FROM (${select}) AS r(f)`, values: [] });
+    assert.equal(piped.body.toString(), page.body.toString());
     await assert.rejects(copyPage(pool, 'SELECT (1 / (random() * 0)::int)::text', 64), { code: '22012' });
     assert.equal((await pool.query('SELECT 1 AS one')).rows[0].one, 1);
   } finally {

@@ -18,7 +18,7 @@ function secondPrecisionRuns(seconds: number, perSecond: number, extra: Partial<
 const LINK = /^<(\/runs\?[^>]*)>; rel="next"$/;
 
 eachStore('pagination (contract section 4)', (api) => {
-  // 240 runs to a page cross two seams of the PostgreSQL store's parts of 100 runs (store/postgres/list-runs.ts).
+  // A page of 240 runs (about 80 KB) spans more than one of the PostgreSQL store's socket reads (store/postgres/message-tap.ts).
   for (const limit of [7, 240]) {
     test(`X-Next-Cursor walks runs that share created_at values, each exactly once, in list order (limit ${limit})`, async () => {
       const { client } = await api().workspace();

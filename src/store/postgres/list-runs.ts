@@ -95,72 +95,35 @@ function listSql(read: Read, prepared: boolean, table: string): string {
     return `SELECT ${columns} FROM ${table} WHERE ${where}${equalities.join('')} ${ORDER}`;
   };
   if (arms.length === 1) return arm(arms[0]);
-  const merged = `${arms.map((c) => `(${arm(c)})`).join(' UNION ALL ')} ${ORDER}`;
-  return prepared ? merged : `SELECT json FROM (${merged}) page`;
+  return `SELECT json FROM (${arms.map((c) => `(${arm(c)})`).join(' UNION ALL ')} ${ORDER}) page`;
 }
 
-/** Runs per part of a page built in parts: about 35 KB of fragments, well under V8's large-object size (see pageSql). */
-const CHUNK = 100;
-
 /**
- * Up to LARGE_PAGE runs, on the main thread, the page is built inside
- * PostgreSQL: the runs' stored fragments joined, so that a few values cross
- * the wire and the driver instead of a row per run, each parsed into a JS
- * string and joined again. Each row is (the page's size, where its part
- * starts, the part); the brackets and the commas between parts are added in
- * JS. The page comes in parts of CHUNK runs: pg decodes a value into one JS
- * string, and a string past 128 KB (a 1000-row page is 340 KB) goes to V8's
- * large-object space, mapped and faulted in page by page for each request
- * and unmapped after, which took twice the CPU of the rest of the request.
- * array_agg takes the rows in the order the LIMITed subquery yields them
- * (list order), and each row says where its part starts, so no ORDER BY (a
- * sort of the page's bytes) is needed.
- *
- * A larger page, read on a reader thread, comes a run per row, as bytes
- * (copy-page.ts): slicing an array of 10,000 costs PostgreSQL five times the
- * join itself, and one string_agg value cost it 13 ms of a 10,000-run page's
- * 21 ms of CPU (8 ms as rows) and the reader a 3.4 MB large-object string.
+ * Up to LARGE_PAGE runs, a page is read on the main thread through the
+ * pipeline, as a named prepared statement, and built inside PostgreSQL:
+ * the runs' stored fragments joined by string_agg, in list order (the
+ * LIMITed subquery's), and the number of runs. The joined value is copied
+ * into the page as bytes, straight off the socket (read-pipeline.ts), so
+ * it is never a JS string. A larger page, read on a reader thread, is
+ * copied out with COPY, a run per row (copy-page.ts), planned for its
+ * values: slicing an array of 10,000 costs PostgreSQL five times the join
+ * itself, and one string_agg value cost it 13 ms of a 10,000-run page's
+ * 21 ms of CPU (8 ms as rows).
  */
-const pageSql = (read: Read, parts: boolean, table: string): string =>
-  parts
-    ? `SELECT n, i, array_to_string(runs[i : i + ${CHUNK - 1}], ',') FROM (SELECT count(*) AS n, array_agg(json) AS runs FROM (${listSql(read, true, table)}) page) p, generate_series(1, n, ${CHUNK}) i`
-    : listSql(read, false, table);
-
-/** Whether a query's page is built in parts inside PostgreSQL (else it is copied out a run per row). */
-const inParts = (query: ListQuery): boolean => query.limit <= LARGE_PAGE;
-
-/**
- * Parts of the page as one array's bytes. Fragments are ASCII (run.ts), so
- * each character is one byte and latin1 copies them without the UTF-8
- * passes: as a string, Fastify measured the page's UTF-8 length twice and
- * encoded it once more.
- */
-function pageBytes(parts: string[]): Buffer {
-  let size = 1 + Math.max(parts.length, 1); // brackets and the commas between parts
-  for (const part of parts) size += part.length;
-  const body = Buffer.allocUnsafe(size);
-  body[0] = 0x5b; // [
-  let at = 1;
-  parts.forEach((part, i) => {
-    if (i > 0) body[at++] = 0x2c; // ,
-    at += body.write(part, at, 'latin1');
-  });
-  body[at] = 0x5d; // ]
-  return body;
-}
+const pipelined = (query: ListQuery): boolean => query.limit <= LARGE_PAGE;
 
 /**
  * The statement and values for one GET /runs query; the plan test explains
- * exactly this. Pages in parts run it as a named prepared statement; larger
- * ones inline the values into a COPY, which takes no parameters, and is
- * planned for them.
+ * exactly this. Pages up to LARGE_PAGE runs run it as a named prepared
+ * statement; larger ones inline the values into a COPY, which takes no
+ * parameters, and is planned for them.
  *
  * `table` is runs, or the one partition that holds the whole window
  * (partitions.ts, RunPartitions.holding). A generic plan on runs locks
  * every partition and prunes them as it starts: pgbench at 10 clients ran an
  * empty page (Q8) at 66,200 tps through runs and 76,400 on its partition, and
- * over HTTP 7 days of failed runs served 11 % more. A page in parts names its
- * table in its statement's name.
+ * over HTTP 7 days of failed runs served 11 % more. A prepared statement's
+ * name names its table.
  */
 export function listStatement(
   workspace: number,
@@ -168,13 +131,13 @@ export function listStatement(
   table = 'runs',
 ): { name?: string; text: string; values: SqlValue[] } {
   const read = readOf(query);
-  const parts = inParts(query);
+  const prepared = pipelined(query);
   // Without a cursor, or with one past `end`, the page starts just after `end`, before any session_id.
   const [cursorAt, cursorId] =
     query.cursor !== undefined && query.cursor.createdAt <= query.end ? [query.cursor.createdAt, query.cursor.sessionId ?? NIL_UUID] : [query.end + 1, NIL_UUID];
   return {
-    name: parts ? (table === 'runs' ? read.name : `${read.name}@${table.slice(-6)}`) : undefined,
-    text: pageSql(read, parts, table),
+    name: prepared ? (table === 'runs' ? read.name : `${read.name}@${table.slice(-6)}`) : undefined,
+    text: prepared ? `SELECT count(*), string_agg(json, ',') FROM (${listSql(read, true, table)}) page` : listSql(read, false, table),
     values: [
       workspace,
       query.start,
@@ -193,13 +156,13 @@ const RUN_BYTES = 360;
 
 /**
  * A page of runs: the stored JSON fragments joined, byte for byte what the
- * SQLite store sends. `table` as for listStatement. A page in parts is read
- * through the pipeline; a larger one is copied out on a connection of the
- * pipeline's pool.
+ * SQLite store sends. `table` as for listStatement. A page up to LARGE_PAGE
+ * runs is read through the pipeline; a larger one is copied out on a
+ * connection of the pipeline's pool.
  */
-export async function listRuns(reads: ReadPipeline, workspace: number, query: ListQuery, table = 'runs'): Promise<RunPage> {
+export function listRuns(reads: ReadPipeline, workspace: number, query: ListQuery, table = 'runs'): Promise<RunPage> {
   const statement = listStatement(workspace, query, table);
-  if (!inParts(query)) return copyPage(reads.pool, inlineValues(statement.text, statement.values), query.limit * RUN_BYTES);
-  const partRows = (await reads.rows(statement as NamedStatement)).sort((a, b) => Number(a[1]) - Number(b[1]));
-  return { body: pageBytes(partRows.flatMap(([, , runs]) => (runs === null ? [] : [runs]))), count: Number(partRows[0]?.[0] ?? 0) };
+  return pipelined(query)
+    ? reads.page(statement as NamedStatement)
+    : copyPage(reads.pool, inlineValues(statement.text, statement.values), query.limit * RUN_BYTES);
 }

@@ -37,11 +37,12 @@ export const SESSION_OPTIONS = '-c random_page_cost=1.1 -c plan_cache_mode=force
  * one 8 MB block. glibc's malloc hands out blocks from 128 KB up by mmap,
  * each returned to the system when freed and faulted in page by page when
  * next used, until a freed mapped block raises that threshold to its own
- * size. A 1,000-run page's array_agg grows through such blocks, and with
- * the threshold at that very size they stayed mapped: 250 page faults per
- * page and 1.7 ms of PostgreSQL's CPU, against 1.15 ms and none once an
- * 8 MB block has been freed (Q1 on 1,000,000 runs, 10 alternating loops of
- * 100 pages on each of two connections). The freed memory stays with the
+ * size. A 1,000-run page's string_agg grows through such blocks, and with
+ * the threshold at that very size they stayed mapped: about 250 page faults
+ * per page (the large-page test counts them). For the array_agg that built
+ * pages before it, that was 1.7 ms of PostgreSQL's CPU a page, against
+ * 1.15 ms and no fault once an 8 MB block had been freed (Q1 on 1,000,000
+ * runs, 10 alternating loops of 100 pages on each of two connections). The freed memory stays with the
  * backend for its next pages (up to twice the threshold is kept), not with
  * the system. On a server without glibc the statement is one wasted read.
  */

@@ -1,4 +1,7 @@
 import pg from 'pg';
+import type { RunPage } from '../run-store.ts';
+import { tapMessages, type Verdict } from './message-tap.ts';
+import { PageBytes } from './page-bytes.ts';
 import type { SqlValue } from './sql-literal.ts';
 
 /** A named statement and its values: it is prepared once per connection. */
@@ -8,14 +11,19 @@ export interface NamedStatement {
   values: readonly SqlValue[];
 }
 
-/** A row as PostgreSQL sends it: each column's text, or null. */
-export type TextRow = (string | null)[];
-
 interface Pending {
   statement: NamedStatement;
-  resolve: (rows: TextRow[]) => void;
+  resolve: (page: RunPage) => void;
   reject: (error: Error) => void;
 }
+
+const PARSE_COMPLETE = 0x31; // 1
+const BIND_COMPLETE = 0x32; // 2
+const DATA_ROW = 0x44; // D
+const COMMAND_COMPLETE = 0x43; // C
+const NOTICE = 0x4e; // N
+const PARAMETER_STATUS = 0x53; // S
+const NOTIFICATION = 0x41; // A
 
 /** The part of pg's connection a batch writes to; pg types it only in part. */
 interface Wire extends pg.Connection {
@@ -33,16 +41,22 @@ const MAX_BATCH = 32;
  * Statements sent together on one connection: Parse (once per connection),
  * Bind and Execute for each, then one Sync, in a single write. PostgreSQL
  * runs them in order and answers each as it finishes, so each caller gets
- * its rows at its CommandComplete, not at the end of the batch. An error
+ * its page at its CommandComplete, not at the end of the batch. An error
  * ends the batch: PostgreSQL skips what follows up to the Sync, so the
  * statements after the failed one are handed back to be sent again.
+ *
+ * Each row a statement selects is a number of runs and their JSON fragments
+ * joined by commas, copied into the page as bytes off the socket
+ * (message-tap.ts). pg reads ReadyForQuery and errors itself, and ends the
+ * batch through the handle* methods, which also read rows should pg's
+ * parser have them.
  */
 class Batch implements pg.Submittable {
   /** Settles once the connection is done with the batch: with the error that ended it, if one did. */
   readonly done: Promise<Error | undefined>;
   private settle!: (error: Error | undefined) => void;
-  private rows: TextRow[] = [];
   private finished = 0;
+  private page = new PageBytes();
 
   constructor(
     private readonly items: Pending[],
@@ -52,6 +66,7 @@ class Batch implements pg.Submittable {
   }
 
   submit(connection: pg.Connection): void {
+    tapMessages(connection, this.message);
     const wire = connection as Wire;
     wire.stream.cork();
     for (const { statement } of this.items) {
@@ -68,14 +83,41 @@ class Batch implements pg.Submittable {
     wire.stream.uncork();
   }
 
-  handleDataRow({ fields }: { fields: TextRow }): void {
-    this.rows.push(fields);
+  handleDataRow({ fields: [runs, joined] }: { fields: (string | null)[] }): void {
+    if (joined === null) return;
+    const bytes = Buffer.from(joined);
+    this.page.add(bytes, 0, bytes.length, Number(runs));
   }
 
   handleCommandComplete(): void {
-    this.items[this.finished++].resolve(this.rows);
-    this.rows = [];
+    this.items[this.finished++].resolve(this.page.finish());
+    this.page = new PageBytes();
   }
+
+  private readonly message = (code: number, data: Buffer, start: number): Verdict => {
+    switch (code) {
+      case DATA_ROW: {
+        // A field count (2), then each field's length (-1: null) and text: the runs, then their fragments.
+        const runsEnd = start + 6 + data.readInt32BE(start + 2);
+        const length = data.readInt32BE(runsEnd);
+        if (length >= 0) this.page.add(data, runsEnd + 4, runsEnd + 4 + length, Number(data.toString('latin1', start + 6, runsEnd)));
+        return 'take';
+      }
+      case COMMAND_COMPLETE:
+        this.handleCommandComplete();
+        return 'take';
+      case PARSE_COMPLETE:
+      case BIND_COMPLETE:
+        return 'take';
+      case NOTICE:
+      case PARAMETER_STATUS:
+      case NOTIFICATION:
+        return 'pass';
+      default:
+        // ReadyForQuery, an error, or anything unforeseen: pg reads it.
+        return 'release';
+    }
+  };
 
   handleError(error: Error): void {
     this.items[this.finished]?.reject(error);
@@ -106,7 +148,8 @@ export class ReadPipeline {
     private readonly lanes: number,
   ) {}
 
-  rows(statement: NamedStatement): Promise<TextRow[]> {
+  /** The page a statement selects: rows of (a number of runs, their fragments joined by commas). */
+  page(statement: NamedStatement): Promise<RunPage> {
     return new Promise((resolve, reject) => {
       this.queue.push({ statement, resolve, reject });
       if (this.active < this.lanes) void this.lane();
