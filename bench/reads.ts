@@ -95,6 +95,17 @@ async function rawOpsPerSecond(t: ReadTargets, queries: BenchQuery[], seconds: n
 }
 
 /**
+ * A load of a query on each server, not measured, before any phase. A
+ * fresh server's first seconds (V8 compiling its code, its pool opening
+ * connections and preparing statements on them) went into the first
+ * query's figures: on PostgreSQL, runledger's p99 for Q1, loaded first, was
+ * 14-19 times its p50 (338 and 371 ms), and 3-5 times for every query after.
+ */
+export async function warmUp(t: ReadTargets, q: BenchQuery, seconds: number): Promise<void> {
+  for (const which of ['runledger', 'thin'] as const) await load({ ...requestFor(q, which, t), connections: READ_CONNECTIONS, seconds });
+}
+
+/**
  * Each query is loaded on runledger and on the thin server in turn, query by
  * query, the order swapped every round, so that noise on this shared machine
  * hits both sides alike. Each load also counts the CPU it cost (cpu.ts).

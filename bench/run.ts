@@ -11,7 +11,7 @@ import { measureMemory } from './memory.ts';
 import { parseOptions } from './options.ts';
 import { measurePairs } from './pairs.ts';
 import { benchQueries } from './queries.ts';
-import { measureReads, READ_CONNECTIONS } from './reads.ts';
+import { measureReads, READ_CONNECTIONS, warmUp } from './reads.ts';
 import { num, Report } from './report.ts';
 import { Scratch } from './scratch.ts';
 import { seedBoth } from './seed.ts';
@@ -45,6 +45,8 @@ try {
     report.line(`\nSeeding through runledger's store took ${num(seeded.seedSeconds)} s; the thin table's load ${num(seeded.thinSeconds)} s. Q3's credential: ${byId.get('Q3')!.credential}; Q4's workflows: ${byId.get('Q4')!.workflows.join(', ')}.`);
     const targets = { runledger: await startRunledger(seeded.runledgerDb), thin: await startThin(seeded.thin), seeded };
     try {
+      log('warming up both servers');
+      await warmUp(targets, queries[0], options.seconds);
       if (phases.has('reads')) {
         log('reads');
         readTables(report, await measureReads(targets, queries, options, log), READ_CONNECTIONS);

@@ -20,7 +20,7 @@ type DataListener = (chunk: Buffer) => void;
  * Reads a query's answer straight off the connection's socket, as
  * pg-copy-streams does: pg's parser would decode each row into a JS string
  * and an object or two, only for the page to write the string back into
- * bytes. From `tap` on, each whole message goes to the handler, until it
+ * bytes. From the call on, each whole message goes to the handler, until it
  * releases the socket to pg (at ReadyForQuery, at the latest, so that pg
  * ends the query itself). Returns false, tapping nothing, when the socket
  * is not read by pg's one listener as expected; pg then parses as usual.

@@ -42,9 +42,10 @@ export const SESSION_OPTIONS = '-c random_page_cost=1.1 -c plan_cache_mode=force
  * per page (the large-page test counts them). For the array_agg that built
  * pages before it, that was 1.7 ms of PostgreSQL's CPU a page, against
  * 1.15 ms and no fault once an 8 MB block had been freed (Q1 on 1,000,000
- * runs, 10 alternating loops of 100 pages on each of two connections). The freed memory stays with the
- * backend for its next pages (up to twice the threshold is kept), not with
- * the system. On a server without glibc the statement is one wasted read.
+ * runs, 10 alternating loops of 100 pages on each of two connections). The
+ * freed memory stays with the backend for its next pages (up to twice the
+ * threshold is kept), not with the system. On a server without glibc the
+ * statement is one wasted read.
  */
 const ALLOCATOR_WARM_UP = "SELECT length(repeat(' ', 8000000))";
 
