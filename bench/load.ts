@@ -26,12 +26,7 @@ export interface LoadResult {
   failures: number;
 }
 
-/**
- * wrk (C, one thread) drives the load, as issue 5's own figures were
- * measured: a load generator in JavaScript spent more CPU parsing a
- * 10,000-run page than runledger spent writing it, and capped the very
- * queries it measured (README of bench/, "Load").
- */
+/** Installs wrk with apt-get (Debian's package wrk) when it is not on PATH; throws, saying how to install it, when that fails. */
 export function ensureWrk(log: (line: string) => void): void {
   if (spawnSync('wrk', ['--version']).error === undefined) return;
   log('wrk is not installed: installing it with apt-get (Debian package wrk)');
@@ -39,7 +34,13 @@ export function ensureWrk(log: (line: string) => void): void {
   if (installed.status !== 0) throw new Error('the bench needs wrk (https://github.com/wg/wrk) on PATH: apt-get install wrk');
 }
 
-/** One load from wrk in its own process on the load core, so that it never shares the server's event loop or core. */
+/**
+ * One load from wrk (C, one thread), as issue 5's own figures were measured,
+ * in its own process on the load core, so that it never shares the server's
+ * event loop or core. A load generator in JavaScript spent more CPU parsing
+ * a 10,000-run page than runledger spent writing it, and capped the very
+ * queries it measured (bench/README.md, "Load").
+ */
 export async function load(spec: LoadSpec): Promise<LoadResult> {
   const seconds = String(Math.max(1, Math.round(spec.seconds)));
   const args = ['-t', '1', '-c', String(spec.connections), '-d', `${seconds}s`, '--timeout', TIMEOUT, '-s', SCRIPT];

@@ -74,8 +74,8 @@ export async function seedBoth(options: BenchOptions, scratch: Scratch, log: (li
  * Leaves both PostgreSQL databases as a deployment's autovacuum would after
  * a load (it vacuums insert-only tables since PostgreSQL 13; this machine's
  * server runs with it off), and their pages written out. Otherwise the first
- * loads of both servers set every row's hint bits and flush the load's dirty
- * pages while they are measured.
+ * reads of each server would set every row's hint bits, and the checkpointer
+ * write the load's pages out, while they are measured.
  */
 async function settle(databases: readonly string[]): Promise<void> {
   for (const [i, url] of databases.entries()) {
