@@ -61,14 +61,9 @@ test('reads that come while the lane is busy go out together on its one connecti
 });
 
 test('a page in several rows, rows larger than a socket read, and notices between rows come through whole', async () => {
-  const client = await pool.connect();
+  await pool.query(`CREATE FUNCTION noisy(i int) RETURNS text LANGUAGE plpgsql AS $$
+    BEGIN RAISE NOTICE 'row %', i; RETURN to_json(repeat(chr(97 + i % 26), 100000 * (i % 3)))::text; END $$`);
   const notices: string[] = [];
-  try {
-    await client.query(`CREATE FUNCTION noisy(i int) RETURNS text LANGUAGE plpgsql AS $$
-      BEGIN RAISE NOTICE 'row %', i; RETURN to_json(repeat(chr(97 + i % 26), 100000 * (i % 3)))::text; END $$`);
-  } finally {
-    client.release();
-  }
   const fresh = new ReadPipeline(connectionPool(db.url, 1), 1);
   fresh.pool.on('connect', (c) => c.on('notice', (n) => notices.push(n.message!)));
   try {
@@ -79,6 +74,22 @@ test('a page in several rows, rows larger than a socket read, and notices betwee
     assert.deepEqual(notices, Array.from({ length: 7 }, (_, k) => `row ${k + 1}`));
   } finally {
     await fresh.pool.end();
+  }
+});
+
+test('on a socket read by more than pg, the page comes through pg\'s own parser, the same', async () => {
+  const single = connectionPool(db.url, 1);
+  try {
+    const client = await single.connect();
+    const stream = (client as unknown as { connection: { stream: NodeJS.EventEmitter } }).connection.stream;
+    stream.on('data', () => {});
+    client.release();
+    const reads = new ReadPipeline(single, 1);
+    const [one, other] = await Promise.all([read(reads, numbers(0, 3)), read(reads, numbers(40, 0))]);
+    assert.deepEqual(one, expected(0, 3));
+    assert.deepEqual(other, []);
+  } finally {
+    await single.end();
   }
 });
 
