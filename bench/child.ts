@@ -70,9 +70,9 @@ export async function startChild(command: [string, string[]], ready: RegExp, tim
   };
 }
 
-/** Runs a process to its end, with `env` added to this process's environment; rejects with its stderr on a non-zero exit. */
-export async function runChild(command: [string, string[]], env: Record<string, string> = {}): Promise<{ stdout: string; stderr: string }> {
-  const proc = spawn(command[0], command[1], { stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, ...env } });
+/** Runs a process to its end; rejects with its stderr on a non-zero exit. */
+export async function runChild(command: [string, string[]]): Promise<{ stdout: string; stderr: string }> {
+  const proc = spawn(command[0], command[1], { stdio: ['ignore', 'pipe', 'pipe'] });
   live.add(proc);
   let stdout = '';
   let stderr = '';

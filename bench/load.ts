@@ -45,8 +45,8 @@ export async function load(spec: LoadSpec): Promise<LoadResult> {
   const seconds = String(Math.max(1, Math.round(spec.seconds)));
   const args = ['-t', '1', '-c', String(spec.connections), '-d', `${seconds}s`, '--timeout', TIMEOUT, '-s', SCRIPT];
   for (const [name, value] of Object.entries(spec.headers ?? {})) args.push('-H', `${name}: ${value}`);
-  const env = { LOAD_METHOD: spec.method ?? 'GET', ...(spec.body === undefined ? {} : { LOAD_BODY: spec.body }) };
-  const { stdout } = await runChild(['taskset', ['-c', LOAD_CORE, 'wrk', ...args, spec.url]], env);
+  const env = [`LOAD_METHOD=${spec.method ?? 'GET'}`, ...(spec.body === undefined ? [] : [`LOAD_BODY=${spec.body}`])];
+  const { stdout } = await runChild(['env', [...env, 'taskset', '-c', LOAD_CORE, 'wrk', ...args, spec.url]]);
   const r = JSON.parse(stdout.trim().split('\n').at(-1)!) as {
     requests: number;
     duration_us: number;

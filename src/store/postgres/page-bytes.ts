@@ -14,7 +14,7 @@ const CLOSE = 0x5d; // ]
 export class PageBytes {
   private body = Buffer.alloc(0);
   private at = 1;
-  count = 0;
+  private count = 0;
 
   constructor(private readonly sizeHint = 0) {}
 
