@@ -1,8 +1,10 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 const TICKS_PER_SECOND = 100;
+/** Where in /proc/PID/stat, after the command name, a process's CPU ticks are: its own (utime, stime), its reaped children's (cutime, cstime). */
+const FIELDS = { own: [11, 13], reaped: [13, 15], both: [11, 15] } as const;
 /** A server is idle once it uses under a tenth of a core over IDLE_POLL_MS... */
 const IDLE_POLL_MS = 200;
 const IDLE_SHARE = 0.1;
@@ -11,20 +13,35 @@ const IDLE_WAIT_MS = 60_000;
 
 /**
  * CPU seconds (user and system, every thread) a process has used, from
- * /proc; undefined once it is gone, or if it is not the command expected
- * (a backend's pid from a PostgreSQL server on another machine).
+ * /proc: its own, those of its children it has waited for, or both;
+ * undefined once it is gone, or if it is not the command expected (a
+ * backend's pid from a PostgreSQL server on another machine).
  */
-function cpuSeconds(pid: number, command?: string): number | undefined {
+function cpuSeconds(pid: number | 'self', command?: string, whose: keyof typeof FIELDS = 'own'): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
     if (command !== undefined && stat.slice(stat.indexOf('(') + 1, close) !== command) return undefined;
-    // Fields after the command name, which may hold spaces: utime and stime are the 12th and 13th.
-    const fields = stat.slice(close + 2).split(' ');
-    return (Number(fields[11]) + Number(fields[12])) / TICKS_PER_SECOND;
+    // Fields after the command name, which may hold spaces: utime, stime, cutime and cstime are the 12th to 15th.
+    const fields = stat.slice(close + 2).split(' ').slice(...FIELDS[whose]);
+    return fields.reduce((sum, ticks) => sum + Number(ticks), 0) / TICKS_PER_SECOND;
   } catch {
     return undefined;
   }
+}
+
+/** CPU seconds of this process's children that have exited. */
+export const reapedCpuSeconds = (): number => cpuSeconds('self', undefined, 'reaped')!;
+
+/**
+ * CPU seconds of every PostgreSQL process on this machine, those that have
+ * exited included (the postmaster's reaped children: a parallel worker, a
+ * backend that closed): 0 without a local server.
+ */
+export function postgresCpuSeconds(): number {
+  let total = 0;
+  for (const pid of readdirSync('/proc')) if (/^\d+$/.test(pid)) total += cpuSeconds(Number(pid), 'postgres', 'both') ?? 0;
+  return total;
 }
 
 /** CPU seconds used by one server process and the PostgreSQL backends that serve its database. */

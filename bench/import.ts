@@ -1,7 +1,8 @@
-import { createWriteStream } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { once } from 'node:events';
 import { fileURLToPath } from 'node:url';
-import type { Run } from '../src/domain/run.ts';
+import { importItems } from '../src/domain/import-line.ts';
+import { renderRun, type Run } from '../src/domain/run.ts';
 import { formatTimestamp, nowMicros, type Micros } from '../src/domain/timestamp.ts';
 import { runChild } from './child.ts';
 import { DAYS, workspaceRuns } from './dataset.ts';
@@ -10,17 +11,22 @@ import type { Scratch } from './scratch.ts';
 import { postgresClient, sqliteClient } from './sql-client.ts';
 import { measureInsertCeiling, type InsertCeiling } from './insert-ceiling.ts';
 import { createThinTable, loadThinTable } from './thin-table.ts';
+import { WorkClock, type Work } from './work-clock.ts';
 
 const RUNLEDGER = fileURLToPath(new URL('../bin/runledger', import.meta.url));
 const SPEC = { name: 'imported', seed: 11 };
 
+/** A command's work: runs/s by the wall clock (with process start-up) and CPU, and runs/s as it reports its own work. */
+export type CommandWork = Work & { own: number };
+
 export interface ImportResult {
   runs: number;
-  /** runs/s as the command itself reports its work (without process start-up), and by the wall clock. */
-  importRate: { own: number; wall: number };
-  seedRate: { own: number; wall: number };
+  importRate: CommandWork;
+  seedRate: CommandWork;
+  /** The import's own reading of the file with no store (parseAlone). */
+  parse: Work;
   /** The thin table's batched INSERTs of the same runs, in the bench process. */
-  thinRate: number;
+  thin: Work;
   /** runledger's own writes with nothing else to do (insert-ceiling.ts). */
   ceiling: InsertCeiling;
 }
@@ -54,12 +60,29 @@ async function writeNdjson(path: string, runs: Iterable<Run>): Promise<void> {
   await once(out, 'finish');
 }
 
-async function timedCommand(args: string[], ownSeconds: RegExp, runs: number): Promise<{ own: number; wall: number }> {
-  const started = performance.now();
-  const { stdout, stderr } = await runChild([RUNLEDGER, args]);
-  const wall = (performance.now() - started) / 1000;
-  const own = Number(ownSeconds.exec(stdout + stderr)?.[1] ?? wall);
-  return { own: runs / own, wall: runs / wall };
+async function timedCommand(args: string[], ownSeconds: RegExp, runs: number): Promise<CommandWork> {
+  const clock = new WorkClock();
+  const { stdout, stderr } = await clock.time(() => runChild([RUNLEDGER, args]));
+  const work = clock.result(runs);
+  const own = ownSeconds.exec(stdout + stderr)?.[1];
+  return { ...work, own: own === undefined ? work.rate : runs / Number(own) };
+}
+
+/**
+ * The import's own work on the file with no store behind it, on one core:
+ * read it, split and parse its lines, check each (importItems), and render
+ * each run's JSON, as both stores' imports do before they write.
+ */
+async function parseAlone(file: string, runs: number): Promise<Work> {
+  const clock = new WorkClock();
+  let bytes = 0;
+  await clock.time(async () => {
+    for await (const item of importItems(createReadStream(file), '00000000-0000-4000-8000-000000000000')) {
+      if ('run' in item) bytes += renderRun(item.run).length;
+    }
+  });
+  if (bytes === 0) throw new Error(`parsing ${file} gave no runs`);
+  return clock.result(runs);
 }
 
 /** Issue 5 target 6: `runledger import` of an NDJSON file of N runs and `runledger seed` of N runs, each into a fresh database. */
@@ -68,6 +91,7 @@ export async function measureImport(scratch: Scratch, options: BenchOptions): Pr
   const now = nowMicros();
   const file = scratch.file('runs.ndjson');
   await writeNdjson(file, workspaceRuns(spec, 'unused', now));
+  const parse = await parseAlone(file, spec.runs);
   const importRate = await timedCommand(['import', file, '--workspace', spec.name, '--db', await scratch.database('import')], /in ([\d.]+) s/, spec.runs);
   const seedArgs = ['seed', '--workspace', spec.name, '--runs', String(spec.runs), '--days', String(DAYS), '--seed', String(spec.seed)];
   const seedRate = await timedCommand([...seedArgs, '--db', await scratch.database('seed')], /in ([\d.]+) s/, spec.runs);
@@ -75,11 +99,10 @@ export async function measureImport(scratch: Scratch, options: BenchOptions): Pr
   const client = scratch.kind === 'sqlite' ? sqliteClient(thinDb, ['journal_mode = WAL', 'synchronous = FULL']) : postgresClient(thinDb, 1);
   try {
     await createThinTable(client, scratch.kind);
-    const started = performance.now();
-    await loadThinTable(client, scratch.kind, workspaceRuns(spec, 'thin', now));
-    const thinRate = spec.runs / ((performance.now() - started) / 1000);
-    const ceiling = await measureInsertCeiling(scratch, spec, now);
-    return { runs: spec.runs, importRate, seedRate, thinRate, ceiling };
+    const clock = new WorkClock();
+    await clock.time(() => loadThinTable(client, scratch.kind, workspaceRuns(spec, 'thin', now)));
+    const thin = clock.result(spec.runs);
+    return { runs: spec.runs, importRate, seedRate, parse, thin, ceiling: await measureInsertCeiling(scratch, spec, now) };
   } finally {
     await client.close();
   }

@@ -10,6 +10,7 @@ import { monthOf, RunPartitions } from '../src/store/postgres/partitions.ts';
 import { SQL } from '../src/store/postgres/statements.ts';
 import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
 import type { Indexes } from './insert-ceiling.ts';
+import { WorkClock, type Work } from './work-clock.ts';
 
 /** Each batch's COPY text for runs and for run_owners, made untimed. */
 function* batches(runs: Iterable<Run>, ws: number): Generator<{ runs: string; owners: string }> {
@@ -35,7 +36,7 @@ function* batches(runs: Iterable<Run>, ws: number): Generator<{ runs: string; ow
  * rendering, no owner checks. Times only the COPYs (transactions the size of
  * the import's), so that what is left is PostgreSQL's own cost.
  */
-export async function postgresInsertRate(url: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes): Promise<number> {
+export async function postgresInsertRate(url: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes): Promise<Work> {
   const pool = await openDatabase(url, 1);
   try {
     const { rows: made } = await pool.query<{ name: string; sql: string }>(
@@ -48,22 +49,22 @@ export async function postgresInsertRate(url: string, spec: WorkspaceSpec, now: 
     await (await RunPartitions.open(pool)).ensureMonths((function* () {
       for (const run of runs()) yield monthOf(run.createdAt);
     })());
-    let seconds = 0;
+    const clock = new WorkClock();
     for (const batch of batches(runs(), ws)) {
-      const started = performance.now();
-      await inTransaction(pool, async (client: pg.PoolClient) => {
-        await client.query("SET LOCAL synchronous_commit = 'off'");
-        await copyRows(client, 'runs', COPY_COLUMNS, batch.runs);
-        if (indexes !== 'no session lookup') await copyRows(client, 'run_owners', ['session_id', 'workspace', 'created_at'], batch.owners);
-      });
-      seconds += (performance.now() - started) / 1000;
+      await clock.time(() =>
+        inTransaction(pool, async (client: pg.PoolClient) => {
+          await client.query("SET LOCAL synchronous_commit = 'off'");
+          await copyRows(client, 'runs', COPY_COLUMNS, batch.runs);
+          if (indexes !== 'no session lookup') await copyRows(client, 'run_owners', ['session_id', 'workspace', 'created_at'], batch.owners);
+        }),
+      );
     }
     if (indexes === 'built after') {
-      const started = performance.now();
-      for (const index of made) await pool.query(index.sql);
-      seconds += (performance.now() - started) / 1000;
+      await clock.time(async () => {
+        for (const index of made) await pool.query(index.sql);
+      });
     }
-    return spec.runs / seconds;
+    return clock.result(spec.runs);
   } finally {
     await pool.end();
   }

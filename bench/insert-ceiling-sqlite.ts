@@ -6,6 +6,7 @@ import { prepareStatements } from '../src/store/sqlite/statements.ts';
 import { IMPORT_BATCH } from '../src/store/sqlite/import-runs.ts';
 import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
 import type { Indexes } from './insert-ceiling.ts';
+import { WorkClock, type Work } from './work-clock.ts';
 
 function* batches(runs: Iterable<Run>): Generator<RunColumns> {
   let columns = emptyColumns();
@@ -26,7 +27,7 @@ function* batches(runs: Iterable<Run>): Generator<RunColumns> {
  * INSERTs (transactions the size of the import's), so that what is left is
  * SQLite's own cost.
  */
-export function sqliteInsertRate(path: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes): number {
+export async function sqliteInsertRate(path: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes): Promise<Work> {
   const db = openDatabase(path);
   try {
     // Every secondary index of runs, whatever the migrations have made of them.
@@ -36,20 +37,16 @@ export function sqliteInsertRate(path: string, spec: WorkspaceSpec, now: Micros,
     const sql = prepareStatements(db);
     sql.insertWorkspace.run('00000000-0000-4000-8000-000000000000', 'ceiling');
     const { num } = sql.workspaceByName.get('ceiling') as { num: number };
-    let seconds = 0;
+    const clock = new WorkClock();
     for (const c of batches(workspaceRuns(spec, '00000000-0000-4000-8000-000000000000', now))) {
-      const started = performance.now();
-      db.transaction(() => {
-        for (let i = 0; i < c.line.length; i += 1) insertRun(sql.insertRun, num, c, i);
-      }).immediate();
-      seconds += (performance.now() - started) / 1000;
+      await clock.time(() =>
+        db.transaction(() => {
+          for (let i = 0; i < c.line.length; i += 1) insertRun(sql.insertRun, num, c, i);
+        }).immediate(),
+      );
     }
-    if (indexes === 'built after') {
-      const started = performance.now();
-      for (const index of made) db.exec(index.sql);
-      seconds += (performance.now() - started) / 1000;
-    }
-    return spec.runs / seconds;
+    if (indexes === 'built after') await clock.time(() => made.forEach((index) => db.exec(index.sql)));
+    return clock.result(spec.runs);
   } finally {
     db.close();
   }

@@ -3,21 +3,22 @@ import type { WorkspaceSpec } from './dataset.ts';
 import { postgresInsertRate } from './insert-ceiling-postgres.ts';
 import { sqliteInsertRate } from './insert-ceiling-sqlite.ts';
 import type { Scratch } from './scratch.ts';
+import type { Work } from './work-clock.ts';
 
-/** runs/s of each store's own write of runs, with nothing else to do: what bounds the bulk-load target. */
+/** Each store's own write of runs, with nothing else to do: what bounds the bulk-load target. */
 export interface InsertCeiling {
   /** the store's own statement into runledger's schema, rows made and rendered beforehand, untimed. */
-  everyIndex: number;
+  everyIndex: Work;
   /**
    * the same with every index but the one that keeps session_id unique across
    * the installation (SQLite's runs_by_session; PostgreSQL's run_owners table,
    * not written at all): the one structure whose keys come in random order.
    */
-  noSessionLookup: number;
+  noSessionLookup: Work;
   /** the same with every secondary index dropped (the primary keys stay). */
-  tableOnly: number;
+  tableOnly: Work;
   /** the same into the bare tables, then their indexes built in one pass each (CREATE INDEX sorts): the best order for a load into an empty database. */
-  indexesAfter: number;
+  indexesAfter: Work;
 }
 
 /** Which of runledger's write structures a ceiling load keeps: the four rows of InsertCeiling, in order. */
