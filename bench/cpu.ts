@@ -3,8 +3,8 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import pg from 'pg';
 
 const TICKS_PER_SECOND = 100;
-/** Where in /proc/PID/stat, after the command name, a process's CPU ticks are: its own (utime, stime), its reaped children's (cutime, cstime). */
-const FIELDS = { own: [11, 13], reaped: [13, 15], both: [11, 15] } as const;
+/** A process's CPU ticks in /proc/PID/stat, as fields after its command name: its own (utime, stime), its exited children's (cutime, cstime), or both. */
+const TICK_FIELDS = { own: [11, 13], reaped: [13, 15], both: [11, 15] } as const;
 /** A server is idle once it uses under a tenth of a core over IDLE_POLL_MS... */
 const IDLE_POLL_MS = 200;
 const IDLE_SHARE = 0.1;
@@ -17,13 +17,13 @@ const IDLE_WAIT_MS = 60_000;
  * undefined once it is gone, or if it is not the command expected (a
  * backend's pid from a PostgreSQL server on another machine).
  */
-function cpuSeconds(pid: number | 'self', command?: string, whose: keyof typeof FIELDS = 'own'): number | undefined {
+function cpuSeconds(pid: number | 'self', command?: string, whose: keyof typeof TICK_FIELDS = 'own'): number | undefined {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const close = stat.lastIndexOf(')');
     if (command !== undefined && stat.slice(stat.indexOf('(') + 1, close) !== command) return undefined;
-    // Fields after the command name, which may hold spaces: utime, stime, cutime and cstime are the 12th to 15th.
-    const fields = stat.slice(close + 2).split(' ').slice(...FIELDS[whose]);
+    // The command name may hold spaces: fields are counted from after it.
+    const fields = stat.slice(close + 2).split(' ').slice(...TICK_FIELDS[whose]);
     return fields.reduce((sum, ticks) => sum + Number(ticks), 0) / TICKS_PER_SECOND;
   } catch {
     return undefined;
@@ -31,12 +31,15 @@ function cpuSeconds(pid: number | 'self', command?: string, whose: keyof typeof 
 }
 
 /** CPU seconds of this process's children that have exited. */
-export const reapedCpuSeconds = (): number => cpuSeconds('self', undefined, 'reaped')!;
+export function reapedCpuSeconds(): number {
+  return cpuSeconds('self', undefined, 'reaped')!;
+}
 
 /**
  * CPU seconds of every PostgreSQL process on this machine, those that have
  * exited included (the postmaster's reaped children: a parallel worker, a
- * backend that closed): 0 without a local server.
+ * backend that closed): 0 without a local server. The bench's databases
+ * must be the only ones at work.
  */
 export function postgresCpuSeconds(): number {
   let total = 0;

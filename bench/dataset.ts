@@ -26,6 +26,9 @@ export function workspaceSpecs(runs: number, shape: Shape): WorkspaceSpec[] {
   return [{ name: 'big', runs: big, seed: 1 }, ...small];
 }
 
+/** The workspace id of loads whose workspace nothing reads back (the bulk phase's). */
+export const LOAD_WORKSPACE_ID = '00000000-0000-4000-8000-000000000000';
+
 /** The runs of one workspace: the project's own seeding, so the same spec and clock always give the same runs. */
 export const workspaceRuns = (spec: WorkspaceSpec, workspaceId: string, now: Micros): Generator<Run> =>
   seedRuns({ workspaceId, runs: spec.runs, days: DAYS, seed: spec.seed, now });

@@ -5,7 +5,7 @@ import { importItems } from '../src/domain/import-line.ts';
 import { renderRun, type Run } from '../src/domain/run.ts';
 import { formatTimestamp, nowMicros, type Micros } from '../src/domain/timestamp.ts';
 import { runChild } from './child.ts';
-import { DAYS, workspaceRuns } from './dataset.ts';
+import { DAYS, LOAD_WORKSPACE_ID, workspaceRuns } from './dataset.ts';
 import type { BenchOptions } from './options.ts';
 import type { Scratch } from './scratch.ts';
 import { postgresClient, sqliteClient } from './sql-client.ts';
@@ -60,10 +60,9 @@ async function writeNdjson(path: string, runs: Iterable<Run>): Promise<void> {
   await once(out, 'finish');
 }
 
-async function timedCommand(args: string[], ownSeconds: RegExp, runs: number): Promise<CommandWork> {
-  const clock = new WorkClock();
+async function timedCommand(clock: WorkClock, args: string[], ownSeconds: RegExp, runs: number): Promise<CommandWork> {
   const { stdout, stderr } = await clock.time(() => runChild([RUNLEDGER, args]));
-  const work = clock.result(runs);
+  const work = await clock.result(runs);
   const own = ownSeconds.exec(stdout + stderr)?.[1];
   return { ...work, own: own === undefined ? work.rate : runs / Number(own) };
 }
@@ -74,15 +73,16 @@ async function timedCommand(args: string[], ownSeconds: RegExp, runs: number): P
  * each run's JSON, as both stores' imports do before they write.
  */
 async function parseAlone(file: string, runs: number): Promise<Work> {
-  const clock = new WorkClock();
+  const clock = await WorkClock.start();
+  // Summed so that no rendering can be optimised away, and checked so that an unreadable file cannot pass for a fast one.
   let bytes = 0;
   await clock.time(async () => {
-    for await (const item of importItems(createReadStream(file), '00000000-0000-4000-8000-000000000000')) {
+    for await (const item of importItems(createReadStream(file), LOAD_WORKSPACE_ID)) {
       if ('run' in item) bytes += renderRun(item.run).length;
     }
   });
   if (bytes === 0) throw new Error(`parsing ${file} gave no runs`);
-  return clock.result(runs);
+  return await clock.result(runs);
 }
 
 /** Issue 5 target 6: `runledger import` of an NDJSON file of N runs and `runledger seed` of N runs, each into a fresh database. */
@@ -92,16 +92,19 @@ export async function measureImport(scratch: Scratch, options: BenchOptions): Pr
   const file = scratch.file('runs.ndjson');
   await writeNdjson(file, workspaceRuns(spec, 'unused', now));
   const parse = await parseAlone(file, spec.runs);
-  const importRate = await timedCommand(['import', file, '--workspace', spec.name, '--db', await scratch.database('import')], /in ([\d.]+) s/, spec.runs);
+  const startClock = () => WorkClock.start(scratch.checkpoint);
+  const importDb = await scratch.database('import');
+  const importRate = await timedCommand(await startClock(), ['import', file, '--workspace', spec.name, '--db', importDb], /in ([\d.]+) s/, spec.runs);
   const seedArgs = ['seed', '--workspace', spec.name, '--runs', String(spec.runs), '--days', String(DAYS), '--seed', String(spec.seed)];
-  const seedRate = await timedCommand([...seedArgs, '--db', await scratch.database('seed')], /in ([\d.]+) s/, spec.runs);
+  const seedDb = await scratch.database('seed');
+  const seedRate = await timedCommand(await startClock(), [...seedArgs, '--db', seedDb], /in ([\d.]+) s/, spec.runs);
   const thinDb = await scratch.database('import_thin');
   const client = scratch.kind === 'sqlite' ? sqliteClient(thinDb, ['journal_mode = WAL', 'synchronous = FULL']) : postgresClient(thinDb, 1);
   try {
     await createThinTable(client, scratch.kind);
-    const clock = new WorkClock();
+    const clock = await startClock();
     await clock.time(() => loadThinTable(client, scratch.kind, workspaceRuns(spec, 'thin', now)));
-    const thin = clock.result(spec.runs);
+    const thin = await clock.result(spec.runs);
     return { runs: spec.runs, importRate, seedRate, parse, thin, ceiling: await measureInsertCeiling(scratch, spec, now) };
   } finally {
     await client.close();

@@ -8,9 +8,9 @@ import { inTransaction } from '../src/store/postgres/in-transaction.ts';
 import { openDatabase } from '../src/store/postgres/open-database.ts';
 import { monthOf, RunPartitions } from '../src/store/postgres/partitions.ts';
 import { SQL } from '../src/store/postgres/statements.ts';
-import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
+import { LOAD_WORKSPACE_ID, workspaceRuns, type WorkspaceSpec } from './dataset.ts';
 import type { Indexes } from './insert-ceiling.ts';
-import { WorkClock, type Work } from './work-clock.ts';
+import type { Work, WorkClock } from './work-clock.ts';
 
 /** Each batch's COPY text for runs and for run_owners, made untimed. */
 function* batches(runs: Iterable<Run>, ws: number): Generator<{ runs: string; owners: string }> {
@@ -36,7 +36,7 @@ function* batches(runs: Iterable<Run>, ws: number): Generator<{ runs: string; ow
  * rendering, no owner checks. Times only the COPYs (transactions the size of
  * the import's), so that what is left is PostgreSQL's own cost.
  */
-export async function postgresInsertRate(url: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes): Promise<Work> {
+export async function postgresInsertRate(url: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes, startClock: () => Promise<WorkClock>): Promise<Work> {
   const pool = await openDatabase(url, 1);
   try {
     const { rows: made } = await pool.query<{ name: string; sql: string }>(
@@ -45,11 +45,11 @@ export async function postgresInsertRate(url: string, spec: WorkspaceSpec, now: 
     if (indexes === 'dropped' || indexes === 'built after') for (const index of made) await pool.query(`DROP INDEX ${index.name}`);
     await pool.query({ ...SQL.insertWorkspace, values: [randomUUID(), 'ceiling'] });
     const ws = (await pool.query<{ num: number }>({ ...SQL.workspaceByName, values: ['ceiling'] })).rows[0].num;
-    const runs = () => workspaceRuns(spec, '00000000-0000-4000-8000-000000000000', now);
+    const runs = () => workspaceRuns(spec, LOAD_WORKSPACE_ID, now);
     await (await RunPartitions.open(pool)).ensureMonths((function* () {
       for (const run of runs()) yield monthOf(run.createdAt);
     })());
-    const clock = new WorkClock();
+    const clock = await startClock();
     for (const batch of batches(runs(), ws)) {
       await clock.time(() =>
         inTransaction(pool, async (client: pg.PoolClient) => {
@@ -64,7 +64,7 @@ export async function postgresInsertRate(url: string, spec: WorkspaceSpec, now: 
         for (const index of made) await pool.query(index.sql);
       });
     }
-    return clock.result(spec.runs);
+    return await clock.result(spec.runs);
   } finally {
     await pool.end();
   }

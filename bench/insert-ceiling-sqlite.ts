@@ -4,9 +4,9 @@ import { openDatabase } from '../src/store/sqlite/open-database.ts';
 import { addRun, emptyColumns, insertRun, type RunColumns } from '../src/store/sqlite/run-columns.ts';
 import { prepareStatements } from '../src/store/sqlite/statements.ts';
 import { IMPORT_BATCH } from '../src/store/sqlite/import-runs.ts';
-import { workspaceRuns, type WorkspaceSpec } from './dataset.ts';
+import { LOAD_WORKSPACE_ID, workspaceRuns, type WorkspaceSpec } from './dataset.ts';
 import type { Indexes } from './insert-ceiling.ts';
-import { WorkClock, type Work } from './work-clock.ts';
+import type { Work, WorkClock } from './work-clock.ts';
 
 function* batches(runs: Iterable<Run>): Generator<RunColumns> {
   let columns = emptyColumns();
@@ -27,7 +27,7 @@ function* batches(runs: Iterable<Run>): Generator<RunColumns> {
  * INSERTs (transactions the size of the import's), so that what is left is
  * SQLite's own cost.
  */
-export async function sqliteInsertRate(path: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes): Promise<Work> {
+export async function sqliteInsertRate(path: string, spec: WorkspaceSpec, now: Micros, indexes: Indexes, startClock: () => Promise<WorkClock>): Promise<Work> {
   const db = openDatabase(path);
   try {
     // Every secondary index of runs, whatever the migrations have made of them.
@@ -35,18 +35,22 @@ export async function sqliteInsertRate(path: string, spec: WorkspaceSpec, now: M
     const dropped = indexes === 'kept' ? [] : indexes === 'no session lookup' ? made.filter((index) => index.name === 'runs_by_session') : made;
     for (const index of dropped) db.exec(`DROP INDEX ${index.name}`);
     const sql = prepareStatements(db);
-    sql.insertWorkspace.run('00000000-0000-4000-8000-000000000000', 'ceiling');
+    sql.insertWorkspace.run(LOAD_WORKSPACE_ID, 'ceiling');
     const { num } = sql.workspaceByName.get('ceiling') as { num: number };
-    const clock = new WorkClock();
-    for (const c of batches(workspaceRuns(spec, '00000000-0000-4000-8000-000000000000', now))) {
+    const clock = await startClock();
+    for (const c of batches(workspaceRuns(spec, LOAD_WORKSPACE_ID, now))) {
       await clock.time(() =>
         db.transaction(() => {
           for (let i = 0; i < c.line.length; i += 1) insertRun(sql.insertRun, num, c, i);
         }).immediate(),
       );
     }
-    if (indexes === 'built after') await clock.time(() => made.forEach((index) => db.exec(index.sql)));
-    return clock.result(spec.runs);
+    if (indexes === 'built after') {
+      await clock.time(() => {
+        for (const index of made) db.exec(index.sql);
+      });
+    }
+    return await clock.result(spec.runs);
   } finally {
     db.close();
   }

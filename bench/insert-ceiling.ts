@@ -3,7 +3,7 @@ import type { WorkspaceSpec } from './dataset.ts';
 import { postgresInsertRate } from './insert-ceiling-postgres.ts';
 import { sqliteInsertRate } from './insert-ceiling-sqlite.ts';
 import type { Scratch } from './scratch.ts';
-import type { Work } from './work-clock.ts';
+import { WorkClock, type Work } from './work-clock.ts';
 
 /** Each store's own write of runs, with nothing else to do: what bounds the bulk-load target. */
 export interface InsertCeiling {
@@ -27,7 +27,8 @@ export type Indexes = 'kept' | 'no session lookup' | 'dropped' | 'built after';
 /** Each way of loading, on a fresh database of the scratch's store. */
 export async function measureInsertCeiling(scratch: Scratch, spec: WorkspaceSpec, now: Micros): Promise<InsertCeiling> {
   const rate = scratch.kind === 'sqlite' ? sqliteInsertRate : postgresInsertRate;
-  const measure = async (indexes: Indexes) => rate(await scratch.database(`ceiling_${indexes.replace(/\W/g, '_')}`), spec, now, indexes);
+  const measure = async (indexes: Indexes) =>
+    rate(await scratch.database(`ceiling_${indexes.replace(/\W/g, '_')}`), spec, now, indexes, () => WorkClock.start(scratch.checkpoint));
   return {
     everyIndex: await measure('kept'),
     noSessionLookup: await measure('no session lookup'),

@@ -33,6 +33,11 @@ export class Scratch {
     return url.toString();
   }
 
+  /** PostgreSQL only: writes out every dirty page of the server (CHECKPOINT). */
+  get checkpoint(): (() => Promise<void>) | undefined {
+    return this.server === undefined ? undefined : () => this.admin('CHECKPOINT');
+  }
+
   async dispose(): Promise<void> {
     for (const name of this.made.splice(0)) await this.admin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
     rmSync(this.dir, { recursive: true, force: true });

@@ -1,4 +1,4 @@
-import { availableParallelism } from 'node:os';
+import { cpus } from 'node:os';
 import type { FloorLoad, FloorResult, FloorServer } from './floors.ts';
 import type { HolResult, HolRound } from './hol.ts';
 import type { ImportResult } from './import.ts';
@@ -8,6 +8,9 @@ import type { ReadResult } from './reads.ts';
 import { num, ratio, type Report } from './report.ts';
 import type { Work } from './work-clock.ts';
 import type { InProcessWrites, WriteResult } from './writes.ts';
+
+/** Target 6's rate, which a run's CPU on every core must fit. */
+const BULK_TARGET = 200_000;
 
 const checked = (ok: boolean) => (ok ? 'ok' : '**MISMATCH**');
 
@@ -185,33 +188,31 @@ export function writeTables(report: Report, results: WriteResult[], inProcess: I
   }
 }
 
-/** Target 6's rate: what a run's CPU on all cores must fit in. */
-const BULK_TARGET = 200_000;
-
 export function importTable(report: Report, r: ImportResult): void {
   report.heading(`Bulk load (issue 5 target 6): ${num(r.runs)} runs`);
   const micros = (w: Work) => num(w.cpuMicros);
-  const inProcess = (label: string, w: Work): string[] => [label, num(w.rate), '–', ratio(w.rate, r.thin.rate), micros(w)];
+  const row = (label: string, w: Work, againstThin = true): string[] => [label, num(w.rate), '–', againstThin ? ratio(w.rate, r.thin.rate) : '–', micros(w)];
   report.table(
     ['command', 'runs/s (own timing)', 'runs/s (wall, with start-up)', 'vs thin batched INSERTs', 'CPU µs a run (all processes)'],
     [
       ['runledger import FILE', num(r.importRate.own), num(r.importRate.rate), ratio(r.importRate.own, r.thin.rate), micros(r.importRate)],
       ['runledger seed', num(r.seedRate.own), num(r.seedRate.rate), ratio(r.seedRate.own, r.thin.rate), micros(r.seedRate)],
-      inProcess('thin table, INSERTs of 500 rows (in-process)', r.thin),
-      inProcess("the import's parsing alone: lines read, parsed, checked and rendered, no store (in-process)", r.parse),
-      inProcess("runledger's schema, its own write alone, rows made beforehand (in-process)", r.ceiling.everyIndex),
-      inProcess("the same without session_id's installation-wide lookup (its keys come in random order)", r.ceiling.noSessionLookup),
-      inProcess('the same without the secondary indexes (primary keys kept)', r.ceiling.tableOnly),
-      inProcess('the same, then the secondary indexes built after the load (CREATE INDEX)', r.ceiling.indexesAfter),
+      row('thin table, INSERTs of 500 rows (in-process)', r.thin),
+      row("the import's parsing alone: lines read, parsed, checked and rendered, no store (in-process)", r.parse, false),
+      row("runledger's schema, its own write alone, rows made beforehand (in-process)", r.ceiling.everyIndex),
+      row("the same without session_id's installation-wide lookup (its keys come in random order)", r.ceiling.noSessionLookup),
+      row('the same without the secondary indexes (primary keys kept)', r.ceiling.tableOnly),
+      row('the same, then the secondary indexes built after the load (CREATE INDEX)', r.ceiling.indexesAfter),
     ],
   );
-  // Parsing and the store's cheapest writes are each measured alone, so that their sum bounds any way of overlapping them.
-  const cores = availableParallelism();
+  // Overlapping parts of the work cannot make their CPU less, so a sum of parts measured alone bounds the rate of any import doing them.
+  const cores = cpus().length;
   const atMost = (micros: number) => `${num(micros)} µs a run, at most ${num((cores * 1e6) / micros)} runs/s`;
   const bound = (store: Work) => `${atMost(store.cpuMicros)} by itself; with the parsing, ${atMost(r.parse.cpuMicros + store.cpuMicros)}`;
+  const cheapest = [r.ceiling.everyIndex, r.ceiling.indexesAfter].reduce((a, b) => (b.cpuMicros < a.cpuMicros ? b : a));
   report.line(
     `\nCPU budget: at ${num(BULK_TARGET)} runs/s, ${cores} cores give a run ${num((cores * 1e6) / BULK_TARGET)} µs of CPU, every core busy all the time. ` +
-      `The store's cheapest write with every index (the bare tables, then CREATE INDEX) takes ${bound(r.ceiling.indexesAfter)}. ` +
+      `The store's cheapest write with every index (${cheapest === r.ceiling.everyIndex ? 'as runs come' : 'the bare tables, then CREATE INDEX'}) takes ${bound(cheapest)}. ` +
       `Without the secondary indexes: ${bound(r.ceiling.tableOnly)}.`,
   );
 }
