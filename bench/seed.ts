@@ -63,7 +63,7 @@ export async function seedBoth(options: BenchOptions, scratch: Scratch, log: (li
     }
     const thinSeconds = (performance.now() - started) / 1000;
     log(`loaded the same runs into the thin table in ${thinSeconds.toFixed(1)} s`);
-    if ('postgres' in thin) await settle([runledgerDb, thin.postgres]);
+    if ('postgres' in thin) await settle([runledgerDb, thin.postgres], scratch);
     return { now, runledgerDb, thin, big, small, profile, seedSeconds, thinSeconds };
   } finally {
     await store.close();
@@ -77,14 +77,14 @@ export async function seedBoth(options: BenchOptions, scratch: Scratch, log: (li
  * reads of each server would set every row's hint bits, and the checkpointer
  * write the load's pages out, while they are measured.
  */
-async function settle(databases: readonly string[]): Promise<void> {
-  for (const [i, url] of databases.entries()) {
+async function settle(databases: readonly string[], scratch: Scratch): Promise<void> {
+  for (const url of databases) {
     const client = postgresClient(url, 1);
     try {
       await client.exec('VACUUM');
-      if (i === databases.length - 1) await client.exec('CHECKPOINT');
     } finally {
       await client.close();
     }
   }
+  await scratch.checkpoint?.();
 }

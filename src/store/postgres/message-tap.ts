@@ -2,7 +2,7 @@ import type { Socket } from 'node:net';
 import type pg from 'pg';
 
 /** A protocol message: a code byte, then its length (counting itself, not the code). */
-export const HEADER = 5;
+const HEADER = 5;
 
 /**
  * What becomes of one whole message: `take`n here, `pass`ed to pg's parser
@@ -22,13 +22,13 @@ type DataListener = (chunk: Buffer) => void;
  * and an object or two, only for the page to write the string back into
  * bytes. From the call on, each whole message goes to the handler, until it
  * releases the socket to pg (at ReadyForQuery, at the latest, so that pg
- * ends the query itself). Returns false, tapping nothing, when the socket
- * is not read by pg's one listener as expected; pg then parses as usual.
+ * ends the query itself). Taps nothing when the socket is not read by
+ * pg's one listener as expected; pg then parses as usual.
  */
-export function tapMessages(connection: pg.Connection, handle: MessageHandler): boolean {
+export function tapMessages(connection: pg.Connection, handle: MessageHandler): void {
   const socket = (connection as unknown as { stream: Socket }).stream;
   const listeners = socket.listeners('data') as DataListener[];
-  if (listeners.length !== 1) return false;
+  if (listeners.length !== 1) return;
   const pgListener = listeners[0];
   /** A message split across socket reads: the pieces so far, their bytes, and the message's length once its header is in. */
   let pieces: Buffer[] = [];
@@ -83,5 +83,4 @@ export function tapMessages(connection: pg.Connection, handle: MessageHandler): 
 
   socket.removeListener('data', pgListener);
   socket.on('data', onData);
-  return true;
 }
